@@ -1,0 +1,156 @@
+// The MV3 service worker's entry: every listener is registered synchronously at top level, so a
+// worker woken by an alarm or a message has them before the first event is dispatched.
+import browser from '../shared/browser.ts';
+import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
+import { relayBase, type Settings, streamUrl } from '../shared/settings.ts';
+import { getCall, listCalls, putCall } from './callQueue.ts';
+import { RelayConnection } from './connection.ts';
+import { type Db, openDb } from './db.ts';
+import { dispatch, type Handlers, isOwnPage } from './messenger.ts';
+import { applyEvent, openAction } from './popCall.ts';
+import { loadSettings, SETTINGS_KEY, saveSettings } from './settingsStore.ts';
+import { lastSyncStatus, syncContacts } from './sync.ts';
+
+const KEEPALIVE_ALARM = 'keepalive';
+const SYNC_ALARM = 'contacts-sync';
+const CURSOR_KEY = 'cursor';
+
+// Per-worker-instance state: rebuilt by `boot()` every time the worker starts.
+let booted: Promise<{ db: Db; settings: Settings; connection: RelayConnection | null }> | null = null;
+let syncing: Promise<SyncStatus> | null = null;
+
+browser.runtime.onInstalled.addListener(({ reason }) => {
+  void boot();
+  // A fresh install has nothing to connect to yet: show the admin where to set it up.
+  if (reason === 'install') void browser.runtime.openOptionsPage();
+});
+browser.runtime.onStartup.addListener(() => void boot());
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_ALARM) void runSync();
+  else void boot().then((s) => s.connection?.ensure());
+});
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && SETTINGS_KEY in changes) void restart();
+});
+browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string; url?: string }) => {
+  if (!isOwnPage(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
+  return dispatch(handlers, message);
+});
+
+void boot();
+
+function boot() {
+  booted ??= (async () => {
+    await ensureAlarms();
+    const db = await openDb();
+    const { settings, errors } = await loadSettings(browser.storage.local);
+    if (errors.length) console.warn('ScreenPop: stored settings had bad fields, defaults used', errors);
+    const connection = connect(db, settings);
+    if (connection) void runSync();
+    return { db, settings, connection };
+  })();
+  return booted;
+}
+
+async function restart(): Promise<void> {
+  const previous = booted;
+  booted = null;
+  (await previous)?.connection?.stop();
+  await boot();
+}
+
+async function ensureAlarms(): Promise<void> {
+  // 30 s is the shortest period Chrome allows; it revives a worker the browser stopped.
+  if (!(await browser.alarms.get(KEEPALIVE_ALARM)))
+    browser.alarms.create(KEEPALIVE_ALARM, { periodInMinutes: 0.5 });
+  if (!(await browser.alarms.get(SYNC_ALARM))) browser.alarms.create(SYNC_ALARM, { periodInMinutes: 15 });
+}
+
+function connect(db: Db, settings: Settings): RelayConnection | null {
+  const url = streamUrl(settings.relayUrl);
+  if (!url || !settings.agentToken) {
+    publishStatus({ state: 'unconfigured' });
+    return null;
+  }
+  // The cursor belongs to one relay and token; another pair starts from that relay's "now".
+  const cursorOwner = `${url} ${settings.agentToken}`;
+  const connection = new RelayConnection({
+    url,
+    token: settings.agentToken,
+    openSocket: (u) => new WebSocket(u),
+    loadCursor: async () => {
+      const { [CURSOR_KEY]: stored } = await browser.storage.local.get(CURSOR_KEY);
+      const c = stored as { owner: string; cursor: string } | undefined;
+      return c?.owner === cursorOwner ? c.cursor : '';
+    },
+    saveCursor: (cursor) => browser.storage.local.set({ [CURSOR_KEY]: { owner: cursorOwner, cursor } }),
+    onEvent: async (event) => {
+      const outcome = await applyEvent({ db, settings, openUrl }, event);
+      if (outcome !== 'replayed') await bumpQueue();
+    },
+    onStatus: publishStatus,
+    log: (msg, extra) => console.info(`ScreenPop: ${msg}`, extra ?? ''),
+  });
+  connection.ensure();
+  return connection;
+}
+
+async function openUrl(url: string): Promise<void> {
+  const tab = await browser.tabs.create({ url, active: true });
+  if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+}
+
+function publishStatus(status: ConnectionStatus): void {
+  void browser.storage.session.set({ connection: status });
+}
+
+async function bumpQueue(): Promise<void> {
+  await browser.storage.session.set({ queueRev: Date.now() });
+}
+
+function runSync(): Promise<SyncStatus> {
+  syncing ??= (async () => {
+    const { db, settings } = await boot();
+    const base = relayBase(settings.relayUrl);
+    try {
+      if (!base || !settings.agentToken) return await lastSyncStatus(db);
+      return await syncContacts({
+        db,
+        fetch: (input, init) => fetch(input, init),
+        relayBase: base,
+        token: settings.agentToken,
+        region: settings.defaultRegion,
+      });
+    } catch (err) {
+      const status = { ...(await lastSyncStatus(db)), error: String(err) };
+      await db.put('meta', status, 'syncStatus');
+      return status;
+    } finally {
+      syncing = null;
+    }
+  })();
+  return syncing;
+}
+
+const handlers: Handlers = {
+  'settings.get': async () => loadSettings(browser.storage.local),
+  'settings.save': async ({ settings }) => saveSettings(browser.storage.local, settings),
+  'calls.list': async () => ({ calls: await listCalls((await boot()).db) }),
+  'calls.resume': async ({ id }) => {
+    const { db, settings } = await boot();
+    const call = await getCall(db, id);
+    if (!call) return { ok: false, error: 'errCallNotFound' };
+    const result = await openAction({ db, settings, openUrl }, call);
+    await putCall(db, call);
+    await bumpQueue();
+    return { ...result, url: call.url };
+  },
+  'status.get': async () => {
+    const { db, connection } = await boot();
+    return {
+      connection: connection?.current ?? { state: 'unconfigured' },
+      sync: await lastSyncStatus(db),
+    };
+  },
+  'contacts.sync': async () => runSync(),
+};

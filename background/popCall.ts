@@ -1,0 +1,106 @@
+// What happens when a call event arrives: record it in the queue, match the caller against the
+// contact cache, and open the CRM tab for its keypress. Browser access comes in as `openUrl`.
+import { chooseAction } from '../shared/actions.ts';
+import type { CallEvent, CallState } from '../shared/callEvent.ts';
+import { normalizePhone } from '../shared/phone.ts';
+import type { Settings } from '../shared/settings.ts';
+import { buildUrl, type TemplateValues } from '../shared/template.ts';
+import { getCall, putCall } from './callQueue.ts';
+import { findByPhone, toMatched } from './contactStore.ts';
+import type { Db, StoredCall } from './db.ts';
+
+export interface PopDeps {
+  db: Db;
+  settings: Settings;
+  /** Opens (and focuses) a tab; rejects when the browser refused. */
+  openUrl: (url: string) => Promise<void>;
+}
+
+// Logo CRM pops when the call is answered; other states only update the queue row.
+const POP_STATES: ReadonlySet<CallState> = new Set(['answered']);
+// A call sees a handful of events; keep enough ids to recognise any replay of them.
+const MAX_EVENT_IDS = 32;
+
+export type Outcome = 'replayed' | 'recorded' | 'popped' | 'failed';
+
+export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outcome> {
+  const { db, settings } = deps;
+  const existing = await getCall(db, event.callId);
+  if (existing?.eventIds.includes(event.id)) return 'replayed';
+  const call = existing ?? (await newCall(db, settings, event));
+  call.state = event.state;
+  call.keypress = event.keypress || call.keypress;
+  call.eventIds = [...call.eventIds, event.id].slice(-MAX_EVENT_IDS);
+
+  let outcome: Outcome = 'recorded';
+  if (!call.popped && POP_STATES.has(event.state)) {
+    call.action = chooseAction(call.keypress, Boolean(call.contact), settings);
+    const result = await openAction(deps, call);
+    call.popped = true;
+    outcome = result.ok ? 'popped' : 'failed';
+  }
+  await putCall(db, call);
+  return outcome;
+}
+
+async function newCall(db: Db, settings: Settings, event: CallEvent): Promise<StoredCall> {
+  const phone = normalizePhone(event.callerId, settings.defaultRegion);
+  const best = phone ? (await findByPhone(db, phone.e164))[0] : undefined;
+  return {
+    id: event.callId,
+    callId: event.callId,
+    state: event.state,
+    at: event.at,
+    callerId: event.callerId,
+    national: phone?.national,
+    phone: phone?.e164,
+    extension: event.extension,
+    agentId: event.agentId,
+    keypress: event.keypress,
+    contact: best && toMatched(best),
+    action: null,
+    eventIds: [],
+    popped: false,
+  };
+}
+
+/** Opens the call's action; records the URL or the reason nothing was opened on `call`. */
+export async function openAction(deps: PopDeps, call: StoredCall): Promise<{ ok: boolean; error?: string }> {
+  call.url = undefined;
+  call.error = undefined;
+  if (!call.action) {
+    call.error = 'errNoAction';
+    return { ok: false, error: call.error };
+  }
+  const { crm } = deps.settings;
+  const built = buildUrl(crm.templates[call.action], templateValues(call), crm.origin);
+  if (!built.ok) {
+    call.error = built.error;
+    return { ok: false, error: call.error };
+  }
+  try {
+    await deps.openUrl(built.url);
+    call.url = built.url;
+    return { ok: true };
+  } catch {
+    call.error = 'errTabFailed';
+    return { ok: false, error: call.error };
+  }
+}
+
+export function templateValues(call: StoredCall): TemplateValues {
+  const c = call.contact;
+  return {
+    contactId: c?.id,
+    companyId: c?.kind === 'company' ? c.id : c?.companyId,
+    name: c?.name,
+    company: c?.kind === 'company' ? c.name : c?.company,
+    phone: call.phone ?? call.callerId,
+    national: call.national ?? call.callerId,
+    callerId: call.callerId,
+    callId: call.callId,
+    extension: call.extension,
+    agentId: call.agentId,
+    keypress: call.keypress,
+  };
+}

@@ -1,0 +1,24 @@
+// Messages on the agent stream (`GET /v1/stream`, WebSocket, JSON text frames).
+// Browser WebSockets cannot send headers, so the agent token travels in the first message,
+// never in the URL (URLs end up in proxy logs).
+import type { CallEvent } from './callEvent.ts';
+
+/** Client → relay. `after` is the last event id the client processed ('' = from now). */
+export type ClientMessage = { type: 'hello'; token: string; after: string } | { type: 'ping' };
+
+/** Relay → client. */
+export type ServerMessage =
+  | { type: 'welcome'; user: string; name: string; extensions: string[]; agentIds: string[]; cursor: string }
+  | { type: 'call'; event: CallEvent }
+  /** The client's cursor is older than the log: it must treat its queue as possibly incomplete. */
+  | { type: 'resync'; cursor: string }
+  | { type: 'heartbeat'; at: string }
+  | { type: 'error'; code: 'unauthorized' | 'bad-request' | 'auth-timeout'; reason: string };
+
+/** Relay sends an application-level message at least this often; it keeps the MV3 worker alive. */
+export const HEARTBEAT_MS = 15_000;
+/** A client that heard nothing for this long treats the socket as dead. */
+export const STALE_AFTER_MS = 45_000;
+/** Close codes the relay uses when it refuses a client. */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_BAD_REQUEST = 4400;

@@ -1,0 +1,191 @@
+// One typed settings schema. `defaults` is the source of the type; storage keeps only what differs
+// from it, so a changed default reaches everyone who never touched that field.
+import { ACTIONS, type ActionKind, KEYPRESS_TARGETS, type KeypressTarget } from './actions.ts';
+import { isRegion } from './phone.ts';
+import { buildUrl, httpOrigin, SAMPLE_VALUES } from './template.ts';
+
+export const defaults = {
+  relayUrl: '',
+  agentToken: '',
+  defaultRegion: 'TR',
+  crm: {
+    origin: '',
+    templates: { card: '', quote: '', ticket: '', unknown: '' } as Record<ActionKind, string>,
+  },
+  keypressActions: { '1': 'card', '2': 'quote', '3': 'ticket' } as Record<string, KeypressTarget>,
+  defaultAction: 'card' as KeypressTarget,
+};
+
+export type Settings = typeof defaults;
+
+/** A message key in `_locales` saying what is wrong with one field. */
+export type FieldErrorCode =
+  | 'errNotObject'
+  | 'errString'
+  | 'errTooLong'
+  | 'errRelayUrl'
+  | 'errToken'
+  | 'errRegion'
+  | 'errOrigin'
+  | 'errTemplateEmpty'
+  | 'errTemplatePlaceholder'
+  | 'errTemplateUrl'
+  | 'errTemplateOrigin'
+  | 'errKeypress'
+  | 'errAction'
+  | 'errUnknownField';
+
+export interface FieldError {
+  /** Dotted path of the field, e.g. `crm.templates.card`. */
+  field: string;
+  code: FieldErrorCode;
+}
+
+const TOKEN_RE = /^[\x21-\x7e]{8,256}$/;
+
+export interface Validated {
+  settings: Settings;
+  errors: FieldError[];
+}
+
+/**
+ * Reads `input` field by field onto the defaults. A bad field keeps its default and is reported;
+ * callers decide whether errors block (an import) or are only shown (stored settings).
+ */
+export function validateSettings(input: unknown): Validated {
+  const errors: FieldError[] = [];
+  const out: Settings = structuredClone(defaults);
+  if (!isObject(input)) return { settings: out, errors: [{ field: '', code: 'errNotObject' }] };
+  const fail = (field: string, code: FieldErrorCode): void => {
+    errors.push({ field, code });
+  };
+  const str = (v: unknown, field: string, max = 2048): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') return void fail(field, 'errString');
+    if (v.length > max) return void fail(field, 'errTooLong');
+    return v.trim();
+  };
+
+  for (const key of Object.keys(input)) if (!(key in defaults)) fail(key, 'errUnknownField');
+
+  const relayUrl = str(input.relayUrl, 'relayUrl');
+  if (relayUrl !== undefined) {
+    if (relayUrl === '' || relayBase(relayUrl)) out.relayUrl = relayUrl;
+    else fail('relayUrl', 'errRelayUrl');
+  }
+  const token = str(input.agentToken, 'agentToken', 256);
+  if (token !== undefined) {
+    if (token === '' || TOKEN_RE.test(token)) out.agentToken = token;
+    else fail('agentToken', 'errToken');
+  }
+  const region = str(input.defaultRegion, 'defaultRegion', 2);
+  if (region !== undefined) {
+    if (isRegion(region.toUpperCase())) out.defaultRegion = region.toUpperCase();
+    else fail('defaultRegion', 'errRegion');
+  }
+
+  if (input.crm !== undefined) {
+    if (!isObject(input.crm)) fail('crm', 'errNotObject');
+    else readCrm(input.crm, out, fail, str);
+  }
+
+  if (input.keypressActions !== undefined) {
+    if (!isObject(input.keypressActions)) fail('keypressActions', 'errNotObject');
+    else {
+      const map: Record<string, KeypressTarget> = {};
+      const before = errors.length;
+      for (const [digit, target] of Object.entries(input.keypressActions)) {
+        if (!/^[0-9*#]$/.test(digit)) fail(`keypressActions.${digit}`, 'errKeypress');
+        else if (!KEYPRESS_TARGETS.includes(target as KeypressTarget))
+          fail(`keypressActions.${digit}`, 'errAction');
+        else map[digit] = target as KeypressTarget;
+      }
+      // The map is one setting: a single bad entry keeps the whole default map.
+      if (errors.length === before) out.keypressActions = map;
+    }
+  }
+  if (input.defaultAction !== undefined) {
+    if (KEYPRESS_TARGETS.includes(input.defaultAction as KeypressTarget))
+      out.defaultAction = input.defaultAction as KeypressTarget;
+    else fail('defaultAction', 'errAction');
+  }
+  return { settings: out, errors };
+}
+
+function readCrm(
+  crm: Record<string, unknown>,
+  out: Settings,
+  fail: (field: string, code: FieldErrorCode) => void,
+  str: (v: unknown, field: string, max?: number) => string | undefined,
+): void {
+  const origin = str(crm.origin, 'crm.origin');
+  if (origin !== undefined) {
+    const parsed = httpOrigin(origin);
+    // An origin has no path: `https://crm.example.com`, not `https://crm.example.com/app`.
+    if (origin === '' || (parsed && parsed === origin.replace(/\/$/, ''))) out.crm.origin = parsed ?? '';
+    else fail('crm.origin', 'errOrigin');
+  }
+  if (crm.templates === undefined) return;
+  if (!isObject(crm.templates)) {
+    fail('crm.templates', 'errNotObject');
+    return;
+  }
+  for (const key of Object.keys(crm.templates))
+    if (!ACTIONS.includes(key as ActionKind)) fail(`crm.templates.${key}`, 'errUnknownField');
+  for (const action of ACTIONS) {
+    const field = `crm.templates.${action}`;
+    const template = str(crm.templates[action], field);
+    if (template === undefined) continue;
+    if (template === '') {
+      out.crm.templates[action] = '';
+      continue;
+    }
+    const built = buildUrl(template, SAMPLE_VALUES, out.crm.origin);
+    if (built.ok) out.crm.templates[action] = template;
+    else fail(field, built.error);
+  }
+}
+
+/** The relay's HTTP base URL (`https://relay.example.com/prefix`) from what the admin typed. */
+export function relayBase(relayUrl: string): string | null {
+  try {
+    const u = new URL(relayUrl);
+    const scheme = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[u.protocol];
+    if (!scheme || u.username || u.password) return null;
+    return `${scheme}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The WebSocket URL of the relay's agent stream. */
+export function streamUrl(relayUrl: string): string | null {
+  const base = relayBase(relayUrl);
+  return base ? `${base.replace(/^http/, 'ws')}/v1/stream` : null;
+}
+
+/** The parts of `settings` that differ from the defaults: what storage keeps. */
+export function diffFromDefaults(settings: Settings): Partial<Settings> {
+  return diff(settings, defaults) as Partial<Settings>;
+}
+
+function diff(value: unknown, base: unknown): unknown {
+  if (isObject(value) && isObject(base) && !isRecordMap(base)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const d = diff(v, base[k]);
+      if (d !== undefined) out[k] = d;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return JSON.stringify(value) === JSON.stringify(base) ? undefined : value;
+}
+
+// Maps keyed by data (keypress digits) are stored whole: removing a digit must survive a reload.
+function isRecordMap(base: Record<string, unknown>): boolean {
+  return base === defaults.keypressActions;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,77 @@
+// CRM URL templates such as `https://crm.example.com/card?id={contactId}`. Values are always
+// URL-encoded, and the filled URL must stay on the configured CRM origin, so a caller id or a
+// contact name can never steer the browser elsewhere.
+
+export const PLACEHOLDERS = [
+  'contactId',
+  'companyId',
+  'name',
+  'company',
+  'phone',
+  'national',
+  'callerId',
+  'callId',
+  'extension',
+  'agentId',
+  'keypress',
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type TemplateValues = Partial<Record<Placeholder, string>>;
+
+const KNOWN = new Set<string>(PLACEHOLDERS);
+const PLACEHOLDER_RE = /\{([A-Za-z]+)\}/g;
+
+export type TemplateError =
+  | 'errTemplateEmpty'
+  | 'errTemplatePlaceholder'
+  | 'errTemplateUrl'
+  | 'errTemplateOrigin';
+
+/** Placeholders used in `template` that we do not know. */
+export function unknownPlaceholders(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER_RE)].map((m) => m[1] ?? '').filter((name) => !KNOWN.has(name));
+}
+
+export function fillTemplate(template: string, values: TemplateValues): string {
+  return template.replace(PLACEHOLDER_RE, (whole, name: string) =>
+    KNOWN.has(name) ? encodeURIComponent(values[name as Placeholder] ?? '') : whole,
+  );
+}
+
+/** The origin of a URL string, or null when it is not an absolute http(s) URL. */
+export function httpOrigin(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+export type BuiltUrl = { ok: true; url: string } | { ok: false; error: TemplateError };
+
+/** Fill `template` and check the result stays on `origin`. */
+export function buildUrl(template: string, values: TemplateValues, origin: string): BuiltUrl {
+  if (!template.trim()) return { ok: false, error: 'errTemplateEmpty' };
+  if (unknownPlaceholders(template).length) return { ok: false, error: 'errTemplatePlaceholder' };
+  const url = fillTemplate(template, values);
+  const actual = httpOrigin(url);
+  if (!actual) return { ok: false, error: 'errTemplateUrl' };
+  if (actual !== origin) return { ok: false, error: 'errTemplateOrigin' };
+  return { ok: true, url };
+}
+
+/** Sample values used to check a template when it is saved. */
+export const SAMPLE_VALUES: TemplateValues = {
+  contactId: 'P-1',
+  companyId: 'C-1',
+  name: 'Ayşe Yılmaz',
+  company: 'Örnek A.Ş.',
+  phone: '+905334979714',
+  national: '0533 497 97 14',
+  callerId: '05334979714',
+  callId: 'A000001',
+  extension: '911',
+  agentId: '911',
+  keypress: '1',
+};
