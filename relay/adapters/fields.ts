@@ -1,0 +1,87 @@
+// Reading one field of a PBX payload. PBXs send ids as strings or numbers, pad them with spaces and
+// use null for "none"; everything else is refused with the field named, so the admin who set up the
+// PBX sees exactly what to fix.
+import {
+  CALLER_ID_PATTERN,
+  EXTENSION_PATTERN,
+  ID_PATTERN,
+  KEYPRESS_PATTERN,
+  type NewCallEvent,
+} from '../../shared/callEvent.ts';
+
+/** What an adapter makes of a payload: the event without the time the relay stamps on it. */
+export type AdapterResult =
+  | { ok: true; event: Omit<NewCallEvent, 'at'> }
+  | { ok: false; reason: string; field?: string };
+
+export class FieldError extends Error {
+  constructor(
+    readonly field: string | undefined,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface FieldRule {
+  pattern: RegExp;
+  max: number;
+  allowed: string;
+}
+
+export const RULES = {
+  id: { pattern: ID_PATTERN, max: 64, allowed: 'letters, digits and . _ : @ -' },
+  extension: { pattern: EXTENSION_PATTERN, max: 32, allowed: 'letters, digits and * # _ -' },
+  phone: { pattern: CALLER_ID_PATTERN, max: 40, allowed: 'digits, letters, spaces and + ( ) . - / # *' },
+  keypress: { pattern: KEYPRESS_PATTERN, max: 1, allowed: 'a single digit, * or #' },
+} satisfies Record<string, FieldRule>;
+
+export function asObject(raw: unknown): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new FieldError(undefined, 'body must be a JSON object');
+  return raw as Record<string, unknown>;
+}
+
+/** The field as a trimmed string, '' when absent or null. Numbers become their decimal text. */
+export function rawString(body: Record<string, unknown>, field: string): string {
+  const v = body[field];
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string') return v.trim();
+  throw new FieldError(field, `${field} must be a string or a number`);
+}
+
+export function checkRule(value: string, field: string, rule: FieldRule): string {
+  if (value.length > rule.max)
+    throw new FieldError(field, `${field} is too long (${value.length} characters, at most ${rule.max})`);
+  if (!rule.pattern.test(value)) throw new FieldError(field, `${field} may contain only ${rule.allowed}`);
+  return value;
+}
+
+export function required(body: Record<string, unknown>, field: string, rule: FieldRule): string {
+  const value = rawString(body, field);
+  if (!value) throw new FieldError(field, `${field} is required`);
+  return checkRule(value, field, rule);
+}
+
+export function optional(body: Record<string, unknown>, field: string, rule: FieldRule): string | undefined {
+  const value = rawString(body, field);
+  return value ? checkRule(value, field, rule) : undefined;
+}
+
+/** Runs an adapter body, turning a FieldError into a refused result. */
+export function adapt(build: () => Omit<NewCallEvent, 'at'>): AdapterResult {
+  try {
+    return { ok: true, event: build() };
+  } catch (error) {
+    if (error instanceof FieldError) return { ok: false, reason: error.message, field: error.field };
+    throw error;
+  }
+}
+
+/** Copies only the defined optional fields, so events carry no `"keypress": undefined` noise. */
+export function withOptional<T extends object>(base: T, extra: Record<string, string | undefined>): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) out[key] = value;
+  return out as T;
+}

@@ -1,0 +1,173 @@
+// The relay's JSON config. Every problem names the field at fault, because the person reading the
+// message is an admin editing that file by hand.
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EXTENSION_PATTERN, ID_PATTERN } from '../shared/callEvent.ts';
+
+export interface AgentConfig {
+  user: string;
+  name: string;
+  extensions: string[];
+  agentIds: string[];
+  token: string;
+}
+
+export interface RelayConfig {
+  listen: { host: string; port: number };
+  pbx: { secret: string };
+  adminToken: string;
+  agents: AgentConfig[];
+  /** Absolute path of the contacts CSV, or null when the relay serves no contacts. */
+  contacts: { file: string } | null;
+  log: { capacityPerKey: number };
+  demoCrm: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const SECRET_RE = /^[\x21-\x7e]{16,256}$/;
+const TOP_LEVEL = new Set(['$schema', 'listen', 'pbx', 'adminToken', 'agents', 'contacts', 'log', 'demoCrm']);
+
+function fail(field: string, problem: string): never {
+  throw new ConfigError(`config: ${field} ${problem}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function object(v: unknown, field: string): Record<string, unknown> {
+  if (!isObject(v)) fail(field, 'must be an object');
+  return v;
+}
+
+function secret(v: unknown, field: string): string {
+  if (typeof v !== 'string' || v.length < 16) fail(field, 'must be a string of at least 16 characters');
+  if (!SECRET_RE.test(v)) fail(field, 'must be at most 256 printable ASCII characters without spaces');
+  return v;
+}
+
+function text(v: unknown, field: string, max: number): string {
+  if (typeof v !== 'string' || !v.trim()) fail(field, 'must be a non-empty string');
+  if (v.length > max) fail(field, `must be at most ${max} characters`);
+  return v.trim();
+}
+
+function integer(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(field, `must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+function ids(v: unknown, field: string, pattern: RegExp): string[] {
+  if (!Array.isArray(v)) fail(field, 'must be an array of strings');
+  return v.map((item, i) => {
+    if (typeof item !== 'string' || !pattern.test(item))
+      fail(`${field}[${i}]`, `must be a string matching ${pattern}`);
+    return item;
+  });
+}
+
+function agent(v: unknown, field: string): AgentConfig {
+  const a = object(v, field);
+  const user = text(a.user, `${field}.user`, 64);
+  if (!ID_PATTERN.test(user)) fail(`${field}.user`, `must match ${ID_PATTERN}`);
+  const extensions =
+    a.extensions === undefined ? [] : ids(a.extensions, `${field}.extensions`, EXTENSION_PATTERN);
+  const agentIds = a.agentIds === undefined ? [] : ids(a.agentIds, `${field}.agentIds`, ID_PATTERN);
+  // An agent mapped to nothing would connect fine and never hear a call: say so now.
+  if (!extensions.length && !agentIds.length) fail(field, 'must have at least one of extensions or agentIds');
+  return {
+    user,
+    name: text(a.name ?? user, `${field}.name`, 200),
+    extensions,
+    agentIds,
+    token: secret(a.token, `${field}.token`),
+  };
+}
+
+/** Validates a parsed config. `baseDir` is the config file's directory (contacts.file is relative to it). */
+export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
+  const c = object(raw, '(root)');
+  for (const key of Object.keys(c)) if (!TOP_LEVEL.has(key)) fail(key, 'is not a known field');
+
+  const listen = c.listen === undefined ? {} : object(c.listen, 'listen');
+  const pbx = object(c.pbx, 'pbx');
+  if (!Array.isArray(c.agents)) fail('agents', 'must be an array');
+  const agents = c.agents.map((a, i) => agent(a, `agents[${i}]`));
+  const config: RelayConfig = {
+    listen: {
+      host: listen.host === undefined ? '127.0.0.1' : text(listen.host, 'listen.host', 255),
+      port: listen.port === undefined ? 8787 : integer(listen.port, 'listen.port', 0, 65535),
+    },
+    pbx: { secret: secret(pbx.secret, 'pbx.secret') },
+    adminToken: secret(c.adminToken, 'adminToken'),
+    agents,
+    contacts: null,
+    log: { capacityPerKey: 1000 },
+    demoCrm: false,
+  };
+  if (c.contacts !== undefined) {
+    const contacts = object(c.contacts, 'contacts');
+    config.contacts = { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) };
+  }
+  if (c.log !== undefined) {
+    const log = object(c.log, 'log');
+    if (log.capacityPerKey !== undefined)
+      config.log.capacityPerKey = integer(log.capacityPerKey, 'log.capacityPerKey', 1, 100_000);
+  }
+  if (c.demoCrm !== undefined) {
+    if (typeof c.demoCrm !== 'boolean') fail('demoCrm', 'must be true or false');
+    config.demoCrm = c.demoCrm;
+  }
+
+  // One secret per role: a leaked agent token must never pass as the PBX secret, and tokens
+  // identify the agent, so two agents cannot share one.
+  const seen = new Map<string, string>([
+    [config.pbx.secret, 'pbx.secret'],
+    [config.adminToken, 'adminToken'],
+  ]);
+  if (config.adminToken === config.pbx.secret) fail('adminToken', 'must differ from pbx.secret');
+  agents.forEach((a, i) => {
+    const other = seen.get(a.token);
+    if (other) fail(`agents[${i}].token`, `must differ from ${other}`);
+    seen.set(a.token, `agents[${i}].token`);
+  });
+  const users = new Set<string>();
+  agents.forEach((a, i) => {
+    if (users.has(a.user)) fail(`agents[${i}].user`, `"${a.user}" is used by another agent`);
+    users.add(a.user);
+  });
+  return config;
+}
+
+/** Reads, parses and validates the config file; throws ConfigError with a message for the admin. */
+export function loadConfig(file: string): RelayConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`config: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError(`config: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const config = parseConfig(raw, dirname(path));
+  if (config.contacts) {
+    try {
+      accessSync(config.contacts.file, constants.R_OK);
+    } catch (error) {
+      fail(
+        'contacts.file',
+        `cannot be read: ${config.contacts.file} (${(error as NodeJS.ErrnoException).code})`,
+      );
+    }
+  }
+  return config;
+}
