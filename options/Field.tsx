@@ -1,0 +1,115 @@
+// A labelled control with its hint and its error (`[data-error-for=<dotted field>]`).
+import type { ComponentChildren, TargetedInputEvent } from 'preact';
+import { t } from '../shared/rpc.ts';
+import type { FieldErrorCode } from '../shared/settings.ts';
+import { errorText } from '../shared/uiText.ts';
+import { type FieldName, fieldId } from './form.ts';
+import type { FieldBinding } from './useSettingsForm.ts';
+
+interface Common {
+  field: FieldName;
+  label: string;
+  bind: FieldBinding;
+  hint?: ComponentChildren;
+}
+
+interface TextProps extends Common {
+  type?: 'text' | 'url' | 'password';
+  placeholder?: string;
+  /** Controls shown after the input, e.g. show/hide. */
+  after?: ComponentChildren;
+}
+
+export function TextField({ field, label, bind, hint, type = 'text', placeholder, after }: TextProps) {
+  const id = fieldId(field);
+  // Preact types each input `type` separately, so the shared attributes are spread into each.
+  const input = {
+    id,
+    name: field,
+    value: bind.value,
+    placeholder,
+    // URLs and tokens read left to right in every language.
+    dir: 'ltr' as const,
+    spellcheck: false,
+    autocomplete: 'off',
+    'aria-invalid': bind.error ? true : undefined,
+    'aria-describedby': describedBy(id, hint, bind.error),
+    onInput: (e: TargetedInputEvent<HTMLInputElement>) => bind.onValue(e.currentTarget.value),
+    onBlur: bind.onBlur,
+  };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <div class="control">
+        <div class="inline">
+          {type === 'password' ? (
+            <input type="password" {...input} />
+          ) : type === 'url' ? (
+            <input type="url" {...input} />
+          ) : (
+            <input type="text" {...input} />
+          )}
+          {after}
+        </div>
+        {hint && (
+          <p class="hint" id={`${id}-hint`}>
+            {hint}
+          </p>
+        )}
+        <ErrorText id={id} field={field} code={bind.error} />
+      </div>
+    </div>
+  );
+}
+
+interface SelectProps extends Common {
+  options: readonly { value: string; label: string }[];
+}
+
+export function SelectField({ field, label, bind, hint, options }: SelectProps) {
+  const id = fieldId(field);
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <div class="control">
+        <select
+          id={id}
+          name={field}
+          value={bind.value}
+          aria-invalid={bind.error ? true : undefined}
+          aria-describedby={describedBy(id, hint, bind.error)}
+          onChange={(e) => {
+            bind.onValue(e.currentTarget.value);
+            // A choice is finished when made; there is no half-typed value to spare the user.
+            bind.onBlur();
+          }}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        {hint && (
+          <p class="hint" id={`${id}-hint`}>
+            {hint}
+          </p>
+        )}
+        <ErrorText id={id} field={field} code={bind.error} />
+      </div>
+    </div>
+  );
+}
+
+function ErrorText({ id, field, code }: { id: string; field: FieldName; code: FieldErrorCode | undefined }) {
+  if (!code) return null;
+  return (
+    <p class="field-error" id={`${id}-error`} data-error-for={field}>
+      {errorText(code, t)}
+    </p>
+  );
+}
+
+function describedBy(id: string, hint: unknown, error: unknown): string | undefined {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}

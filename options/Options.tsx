@@ -1,0 +1,94 @@
+import { useCallback, useState } from 'preact/hooks';
+import { t } from '../shared/rpc.ts';
+import type { FieldError } from '../shared/settings.ts';
+import { ConnectionIndicator } from './ConnectionIndicator.tsx';
+import { ConnectionSection } from './ConnectionSection.tsx';
+import { ContactsSection } from './ContactsSection.tsx';
+import { CrmSection } from './CrmSection.tsx';
+import { ErrorList } from './ErrorList.tsx';
+import { unplacedErrors } from './form.ts';
+import { ImportExportSection } from './ImportExportSection.tsx';
+import { KeypressSection } from './KeypressSection.tsx';
+import { PhoneSection } from './PhoneSection.tsx';
+import { useSettingsForm } from './useSettingsForm.ts';
+import { useStatus } from './useStatus.ts';
+
+interface SaveResult {
+  ok: boolean;
+  message: string;
+  /** Errors with no field on the page to sit beside. */
+  errors: FieldError[];
+}
+
+export function Options() {
+  const [saveResult, setSaveResult] = useState<SaveResult | null>(null);
+  const [saving, setSaving] = useState(false);
+  const clearResult = useCallback(() => setSaveResult(null), []);
+  const settings = useSettingsForm(clearResult);
+  const status = useStatus();
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    setSaving(true);
+    try {
+      const res = await settings.save();
+      setSaveResult({
+        ok: res.ok,
+        message: res.ok ? t('saved') : t('saveFailed'),
+        errors: unplacedErrors(res.errors),
+      });
+    } catch {
+      setSaveResult({ ok: false, message: t('errBackground'), errors: [] });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <>
+      <header class="page-head">
+        <div>
+          <h1>{t('extName')}</h1>
+          <p class="hint">{t('optionsTitle')}</p>
+        </div>
+        <ConnectionIndicator status={status.connection} />
+      </header>
+      <main>
+        {settings.loadError && (
+          <p class="alert" role="alert">
+            {t(settings.loadError)}
+          </p>
+        )}
+        {settings.storedErrors.length > 0 && (
+          <div class="notice" data-testid="stored-errors">
+            <p>{t('storedErrors')}</p>
+            <ErrorList errors={settings.storedErrors} />
+          </div>
+        )}
+        {settings.form ? (
+          <form noValidate onSubmit={onSubmit}>
+            <ConnectionSection bind={settings.bind} />
+            <PhoneSection bind={settings.bind} />
+            <CrmSection bind={settings.bind} origin={settings.origin} />
+            <KeypressSection bind={settings.bind} form={settings.form} />
+            <div class="save-bar">
+              <button type="submit" id="save" class="primary" disabled={saving}>
+                {saving ? t('saving') : t('save')}
+              </button>
+              {saveResult && (
+                <div class="result" data-testid="save-result" data-ok={String(saveResult.ok)} role="status">
+                  <p>{saveResult.message}</p>
+                  <ErrorList errors={saveResult.errors} />
+                </div>
+              )}
+            </div>
+          </form>
+        ) : (
+          !settings.loadError && <p class="hint">{t('loading')}</p>
+        )}
+        <ContactsSection sync={status.sync} syncing={status.syncing} syncNow={status.syncNow} />
+        <ImportExportSection reload={settings.reload} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import { useMemo, useState } from 'preact/hooks';
+import browser from '../shared/browser.ts';
+import { send, t } from '../shared/rpc.ts';
+import { errorText } from '../shared/uiText.ts';
+import { CallQueue } from './CallQueue.tsx';
+import { ConnectionIndicator } from './ConnectionIndicator.tsx';
+import { browserDateFormat } from './queue.ts';
+import { useQueue } from './useQueue.ts';
+
+export function Popup() {
+  const { calls, connection, loadError } = useQueue();
+  const [pendingId, setPendingId] = useState<string | null>(null);
+  const [resumeError, setResumeError] = useState<string | null>(null);
+  const formatDate = useMemo(browserDateFormat, []);
+
+  const resume = async (id: string) => {
+    setResumeError(null);
+    setPendingId(id);
+    try {
+      const res = await send('calls.resume', { id });
+      if (!res?.ok) setResumeError(res?.error || 'errResumeFailed');
+    } catch {
+      setResumeError('errBackground');
+    } finally {
+      setPendingId(null);
+    }
+  };
+  const openOptions = () => void browser.runtime.openOptionsPage();
+  const problem = resumeError ?? loadError;
+
+  return (
+    <>
+      <header class="bar">
+        <h1>{t('extName')}</h1>
+        <ConnectionIndicator status={connection} />
+        <button type="button" class="icon-button" onClick={openOptions} title={t('openOptions')}>
+          <GearIcon />
+          <span class="visually-hidden">{t('openOptions')}</span>
+        </button>
+      </header>
+      <main>
+        <h2 class="section-title">{t('queueTitle')}</h2>
+        {problem && (
+          <p class="alert" role="alert" data-testid="resume-error">
+            {errorText(problem, t)}
+          </p>
+        )}
+        {connection?.state === 'unconfigured' && (
+          <p class="notice" data-testid="setup-hint">
+            {t('setupHint')}{' '}
+            <button type="button" class="link" onClick={openOptions}>
+              {t('openOptions')}
+            </button>
+          </p>
+        )}
+        {calls === null ? (
+          <p class="empty">{t('loading')}</p>
+        ) : calls.length === 0 ? (
+          <p class="empty" data-testid="queue-empty">
+            {t('queueEmpty')}
+          </p>
+        ) : (
+          <CallQueue calls={calls} formatDate={formatDate} pendingId={pendingId} onResume={resume} />
+        )}
+      </main>
+    </>
+  );
+}
+
+function GearIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+      <path
+        fill="currentColor"
+        d="M19.14 12.94a7.5 7.5 0 0 0 .05-.94 7.5 7.5 0 0 0-.05-.94l2.03-1.58a.5.5 0 0 0 .12-.64l-1.92-3.32a.5.5 0 0 0-.6-.22l-2.39.96a7 7 0 0 0-1.63-.94l-.36-2.54a.5.5 0 0 0-.5-.42h-3.84a.5.5 0 0 0-.5.42l-.36 2.54a7 7 0 0 0-1.63.94l-2.39-.96a.5.5 0 0 0-.6.22L2.66 8.84a.5.5 0 0 0 .12.64l2.03 1.58a7.5 7.5 0 0 0 0 1.88l-2.03 1.58a.5.5 0 0 0-.12.64l1.92 3.32a.5.5 0 0 0 .6.22l2.39-.96c.5.39 1.05.7 1.63.94l.36 2.54a.5.5 0 0 0 .5.42h3.84a.5.5 0 0 0 .5-.42l.36-2.54a7 7 0 0 0 1.63-.94l2.39.96a.5.5 0 0 0 .6-.22l1.92-3.32a.5.5 0 0 0-.12-.64zM12 15.5A3.5 3.5 0 1 1 12 8.5a3.5 3.5 0 0 1 0 7z"
+      />
+    </svg>
+  );
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { type FormatDate, NO_VALUE, newestFirst, toCallRow } from '../../../popup/queue.ts';
+import * as connection from '../../../shared/connectionView.ts';
+import type { QueuedCall } from '../../../shared/messages.ts';
+import * as text from '../../../shared/uiText.ts';
+
+const fixedFormat: FormatDate = (when) => ({
+  date: when.toISOString().slice(0, 10),
+  time: when.toISOString().slice(11, 16),
+});
+
+function call(overrides: Partial<QueuedCall> = {}): QueuedCall {
+  return {
+    id: '1-0',
+    callId: 'A000001',
+    state: 'answered',
+    at: '2022-05-27T09:35:00.000Z',
+    callerId: '05334979714',
+    extension: '911',
+    keypress: '2',
+    action: 'quote',
+    ...overrides,
+  };
+}
+
+const fakeT = (key: string, subs?: string | string[]) =>
+  subs === undefined ? `[${key}]` : `[${key}:${([] as string[]).concat(subs).join('|')}]`;
+
+describe('toCallRow', () => {
+  it('shows the Logo CRM columns: date/time, number, extension, call id, caller, keypress', () => {
+    const row = toCallRow(
+      call({
+        national: '0533 497 97 14',
+        contact: { id: 'C-19', kind: 'company', name: 'IP Santral Firması' },
+      }),
+      fixedFormat,
+    );
+    expect(row).toMatchObject({
+      id: '1-0',
+      callId: 'A000001',
+      date: '2022-05-27',
+      time: '09:35',
+      number: '0533 497 97 14',
+      callerId: '05334979714',
+      extension: '911',
+      caller: 'IP Santral Firması',
+      company: null,
+      keypress: '2',
+      actionKey: 'action_quote',
+      errorKey: null,
+    });
+  });
+
+  it('falls back to the raw caller id when the number could not be normalised', () => {
+    expect(toCallRow(call({ national: undefined }), fixedFormat).number).toBe('05334979714');
+    expect(toCallRow(call({ national: '  ' }), fixedFormat).number).toBe('05334979714');
+  });
+
+  it("puts a person's company under the name, but not a company's own name twice", () => {
+    const person = toCallRow(
+      call({ contact: { id: 'P-1', kind: 'person', name: 'Ayşe Yılmaz', company: 'Örnek A.Ş.' } }),
+      fixedFormat,
+    );
+    expect([person.caller, person.company]).toEqual(['Ayşe Yılmaz', 'Örnek A.Ş.']);
+    const company = toCallRow(
+      call({ contact: { id: 'C-1', kind: 'company', name: 'Örnek A.Ş.', company: 'Örnek A.Ş.' } }),
+      fixedFormat,
+    );
+    expect([company.caller, company.company]).toEqual(['Örnek A.Ş.', null]);
+  });
+
+  it('leaves the caller empty (shown as —) when no contact matched, and marks a missing keypress', () => {
+    const row = toCallRow(call({ keypress: undefined, action: 'unknown' }), fixedFormat);
+    expect(row.caller).toBeNull();
+    expect(row.keypress).toBe(NO_VALUE);
+    expect(row.actionKey).toBe('action_unknown');
+  });
+
+  it('names the "no pop-up" action when the keypress maps to nothing', () => {
+    expect(toCallRow(call({ action: null }), fixedFormat).actionKey).toBe('action_none');
+  });
+
+  it('keeps the error key of a call that opened nothing', () => {
+    expect(toCallRow(call({ error: 'errTemplateOrigin' }), fixedFormat).errorKey).toBe('errTemplateOrigin');
+  });
+
+  it('shows an unreadable time as sent instead of "Invalid Date"', () => {
+    const row = toCallRow(call({ at: 'yesterday' }), fixedFormat);
+    expect([row.date, row.time]).toEqual(['yesterday', '']);
+  });
+
+  it('never interprets caller data as markup: names pass through as plain strings', () => {
+    const name = '<img src=x onerror=alert(1)>';
+    expect(toCallRow(call({ contact: { id: 'x', kind: 'person', name } }), fixedFormat).caller).toBe(name);
+  });
+});
+
+describe('newestFirst', () => {
+  it('orders by time, newest first, without changing the input', () => {
+    const calls = [
+      call({ id: 'a', at: '2022-05-27T09:35:00Z' }),
+      call({ id: 'b', at: '2022-05-27T13:19:00Z' }),
+      call({ id: 'c', at: '2022-05-27T13:16:00Z' }),
+    ];
+    expect(newestFirst(calls).map((c) => c.id)).toEqual(['b', 'c', 'a']);
+    expect(calls.map((c) => c.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it("keeps the background's order for equal or unreadable times", () => {
+    const calls = [
+      call({ id: 'a', at: 'bad' }),
+      call({ id: 'b', at: '2022-05-27T09:35:00Z' }),
+      call({ id: 'c', at: '2022-05-27T09:35:00Z' }),
+      call({ id: 'd', at: 'bad' }),
+    ];
+    expect(newestFirst(calls).map((c) => c.id)).toEqual(['b', 'c', 'a', 'd']);
+  });
+});
+
+describe('text and connection helpers shared by popup and options', () => {
+  it('localises error keys and shows any other text as it is', () => {
+    expect(text.errorText('errCallNotFound', fakeT)).toBe('[errCallNotFound]');
+    expect(text.errorText('socket closed: 1006', fakeT)).toBe('socket closed: 1006');
+  });
+
+  it('names each connection state and adds the user and extensions only when connected', () => {
+    expect(
+      connection.connectionView({ state: 'connected', user: 'ayse', extensions: ['911', '912'] }, fakeT),
+    ).toEqual({
+      state: 'connected',
+      label: '[conn_connected]',
+      detail: 'ayse · [extensionsList:911, 912]',
+      title: undefined,
+    });
+    expect(
+      connection.connectionView({ state: 'unauthorized', user: 'ayse', reason: 'token revoked' }, fakeT),
+    ).toEqual({ state: 'unauthorized', label: '[conn_unauthorized]', detail: null, title: 'token revoked' });
+  });
+
+  it("takes the page's direction and language from the locale the messages came from", () => {
+    const messages = (m: Record<string, string>) => (key: string) => m[key] ?? '';
+    expect(text.pageLocale(messages({ textDir: 'rtl', textLang: 'fa', '@@bidi_dir': 'ltr' }))).toEqual({
+      dir: 'rtl',
+      lang: 'fa',
+    });
+    // English shown in an Arabic browser (no Arabic translation) stays left to right.
+    expect(text.pageLocale(messages({ textDir: 'ltr', textLang: 'en', '@@bidi_dir': 'rtl' }))).toEqual({
+      dir: 'ltr',
+      lang: 'en',
+    });
+    // Without the keys, Chrome's own values.
+    expect(text.pageLocale((key) => ({ '@@bidi_dir': 'rtl', '@@ui_locale': 'fa_IR' })[key] ?? key)).toEqual({
+      dir: 'rtl',
+      lang: 'fa-IR',
+    });
+  });
+
+  it('shows an unknown state as offline rather than breaking', () => {
+    const status = { state: 'exploded' } as unknown as Parameters<typeof connection.connectionView>[0];
+    expect(connection.connectionView(status, fakeT).state).toBe('offline');
+  });
+});
