@@ -96,7 +96,14 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
 }
 
 async function openUrl(url: string): Promise<void> {
-  const tab = await browser.tabs.create({ url, active: true });
+  let tab: { windowId?: number };
+  try {
+    tab = await browser.tabs.create({ url, active: true });
+  } catch {
+    // No normal window is open (the agent closed the last one): a pop must still appear.
+    await browser.windows.create({ url, focused: true });
+    return;
+  }
   if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
 }
 

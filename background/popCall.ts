@@ -2,12 +2,12 @@
 // contact cache, and open the CRM tab for its keypress. Browser access comes in as `openUrl`.
 import { chooseAction } from '../shared/actions.ts';
 import type { CallEvent, CallState } from '../shared/callEvent.ts';
-import { normalizePhone } from '../shared/phone.ts';
+import { type NormalizedPhone, normalizePhone } from '../shared/phone.ts';
 import type { Settings } from '../shared/settings.ts';
 import { buildUrl, type TemplateValues } from '../shared/template.ts';
 import { getCall, putCall } from './callQueue.ts';
 import { findByPhone, toMatched } from './contactStore.ts';
-import type { Db, StoredCall } from './db.ts';
+import type { Db, StoredCall, StoredContact } from './db.ts';
 
 export interface PopDeps {
   db: Db;
@@ -25,9 +25,14 @@ export type Outcome = 'replayed' | 'recorded' | 'popped' | 'failed';
 
 export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outcome> {
   const { db, settings } = deps;
-  const existing = await getCall(db, event.callId);
+  const phone = normalizePhone(event.callerId, settings.defaultRegion);
+  // Both reads at once: the pop waits on them, and a new call needs the match anyway.
+  const [existing, matches] = await Promise.all([
+    getCall(db, event.callId),
+    phone ? findByPhone(db, phone.e164) : Promise.resolve([]),
+  ]);
   if (existing?.eventIds.includes(event.id)) return 'replayed';
-  const call = existing ?? (await newCall(db, settings, event));
+  const call = existing ?? newCall(event, phone, matches[0]);
   call.state = event.state;
   call.keypress = event.keypress || call.keypress;
   call.eventIds = [...call.eventIds, event.id].slice(-MAX_EVENT_IDS);
@@ -43,9 +48,11 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   return outcome;
 }
 
-async function newCall(db: Db, settings: Settings, event: CallEvent): Promise<StoredCall> {
-  const phone = normalizePhone(event.callerId, settings.defaultRegion);
-  const best = phone ? (await findByPhone(db, phone.e164))[0] : undefined;
+function newCall(
+  event: CallEvent,
+  phone: NormalizedPhone | null,
+  best: StoredContact | undefined,
+): StoredCall {
   return {
     id: event.callId,
     callId: event.callId,
