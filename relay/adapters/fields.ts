@@ -64,6 +64,16 @@ export function required(body: Record<string, unknown>, field: string, rule: Fie
   return checkRule(value, field, rule);
 }
 
+/**
+ * A field that must be sent but may be empty: a withheld caller id arrives as `""` or null, and
+ * such a call must still reach the agent (as an unknown caller), not be refused.
+ */
+export function presentMaybeEmpty(body: Record<string, unknown>, field: string, rule: FieldRule): string {
+  if (!(field in body)) throw new FieldError(field, `${field} is required`);
+  const value = rawString(body, field);
+  return value ? checkRule(value, field, rule) : '';
+}
+
 export function optional(body: Record<string, unknown>, field: string, rule: FieldRule): string | undefined {
   const value = rawString(body, field);
   return value ? checkRule(value, field, rule) : undefined;

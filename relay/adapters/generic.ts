@@ -12,6 +12,7 @@ import {
   asObject,
   FieldError,
   optional,
+  presentMaybeEmpty,
   RULES,
   rawString,
   required,
@@ -58,7 +59,7 @@ export function genericAdapter(raw: unknown): AdapterResult {
       callId: required(body, 'callId', RULES.id),
       state,
       extension: required(body, 'extension', RULES.extension),
-      callerId: required(body, 'callerId', RULES.phone),
+      callerId: presentMaybeEmpty(body, 'callerId', RULES.phone),
       direction: oneOf(body, 'direction', DIRECTIONS) ?? 'inbound',
       source: 'generic',
     };

@@ -9,6 +9,7 @@ import {
   checkRule,
   FieldError,
   optional,
+  presentMaybeEmpty,
   RULES,
   required,
   withOptional,
@@ -28,7 +29,7 @@ export function logoAdapter(raw: unknown): AdapterResult {
       if (!agentId) throw new FieldError('extension', 'extension or agentId is required');
       extension = checkRule(agentId, 'agentId', RULES.extension);
     }
-    const callerId = required(body, 'callerId', RULES.phone);
+    const callerId = presentMaybeEmpty(body, 'callerId', RULES.phone);
     const keypress = optional(body, 'keypress', RULES.keypress);
     const event: Omit<NewCallEvent, 'at'> = {
       callId,

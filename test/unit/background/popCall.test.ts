@@ -89,6 +89,11 @@ describe('a call event', () => {
     expect(opened).toEqual([`${CRM}/new?phone=%2B905320000000&call=B1`]);
   });
 
+  it('treats a withheld caller id as an unknown caller', async () => {
+    await applyEvent(deps(), event({ callerId: '', callId: 'H1' }));
+    expect(opened).toEqual([`${CRM}/new?phone=&call=H1`]);
+  });
+
   it('is applied once when the relay replays it', async () => {
     await applyEvent(deps(), event({}));
     expect(await applyEvent(deps(), event({}))).toBe('replayed');

@@ -77,6 +77,13 @@ describe('Logo CRM adapter (IPS_callAnswered)', () => {
     }
   });
 
+  it('accepts a withheld caller id as an unknown caller', () => {
+    for (const callerId of ['', null]) {
+      const result = logoAdapter({ ...LOGO_SAMPLE, callerId });
+      expect(result.ok && result.event.callerId).toBe('');
+    }
+  });
+
   it('names oversized fields and says how long they may be', () => {
     expect(refused({ ...LOGO_SAMPLE, callUniqueId: 'A'.repeat(65) })).toMatchObject({
       field: 'callUniqueId',
