@@ -3,6 +3,7 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HEARTBEAT_MS } from '../shared/protocol.ts';
+import { type AgentDirectory, StaticAgentDirectory } from './agentDirectory.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { type ContactsFeed, createContactsFeed } from './contactsFeed.ts';
@@ -12,6 +13,7 @@ import { type EventLog, MemoryEventLog } from './eventLog.ts';
 import { BODY_LIMIT, errorHandler, notFound } from './httpErrors.ts';
 import { registerIngest } from './ingest.ts';
 import { type LogOptions, loggerOptions } from './logging.ts';
+import { Metrics } from './metrics.ts';
 import { MAX_CLIENT_MESSAGE, registerStream } from './stream.ts';
 
 export interface AppDeps {
@@ -21,6 +23,10 @@ export interface AppDeps {
   clock?: Clock;
   /** Defaults to an in-memory log sized by `config.log.capacityPerKey`. */
   eventLog?: EventLog;
+  /** Defaults to the agents of the config file. */
+  agents?: AgentDirectory;
+  /** Defaults to a fresh registry, served at `/metrics`. */
+  metrics?: Metrics;
   /** Overridable so tests need not wait 15 s for a heartbeat. */
   heartbeatMs?: number;
   authTimeoutMs?: number;
@@ -39,6 +45,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       epoch: clock.now().toString(36),
       onListenerError: (err) => app.log.error({ err }, 'event log subscriber failed'),
     });
+
+  const agents = deps.agents ?? new StaticAgentDirectory(config.agents);
+  const metrics = deps.metrics ?? new Metrics();
 
   let feed: ContactsFeed | null = null;
   if (config.contacts) {
@@ -61,14 +70,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.register(async (scope) => {
     registerStream(scope, {
-      agents: config.agents,
+      agents,
       eventLog,
       clock,
       heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
       authTimeoutMs: deps.authTimeoutMs ?? AUTH_TIMEOUT_MS,
     });
   });
-  registerContactsRoutes(app, { agents: config.agents, feed });
+  registerContactsRoutes(app, { agents, feed });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
   if (config.demoCrm) registerDemoCrm(app, feed);
   return app;
 }

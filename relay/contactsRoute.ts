@@ -2,14 +2,15 @@
 // Contacts are personal data: only a configured agent's token reads them.
 import type { FastifyInstance } from 'fastify';
 import type { ContactPage } from '../shared/contact.ts';
-import { bearerToken, findAgentByToken } from './auth.ts';
+import type { AgentDirectory } from './agentDirectory.ts';
+import { bearerToken } from './auth.ts';
 import type { AgentConfig } from './config.ts';
 import { type ContactsFeed, DEFAULT_LIMIT, MAX_LIMIT } from './contactsFeed.ts';
 import { cors, preflight } from './cors.ts';
 import { badRequest, unauthorized } from './httpErrors.ts';
 
 export interface ContactsRouteOptions {
-  agents: readonly AgentConfig[];
+  agents: AgentDirectory;
   /** Null when the config names no contacts file: the feed is then empty, not an error. */
   feed: ContactsFeed | null;
 }
@@ -38,7 +39,7 @@ export function registerContactsRoutes(app: FastifyInstance, options: ContactsRo
   app.get('/v1/contacts', { onRequest: cors }, async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) return unauthorized(reply, 'missing agent token: send Authorization: Bearer TOKEN');
-    if (!findAgentByToken(options.agents, token)) return unauthorized(reply, 'unknown agent token');
+    if (!(await options.agents.byToken(token))) return unauthorized(reply, 'unknown agent token');
     const query = parseQuery(request.query as Record<string, unknown>);
     if ('field' in query) return badRequest(reply, query.reason, query.field);
     if (!options.feed) return EMPTY;

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { CallEvent } from '../shared/callEvent.ts';
 import { CLOSE_UNAUTHORIZED, type ClientMessage, type ServerMessage } from '../shared/protocol.ts';
-import { findAgentByToken } from './auth.ts';
+import type { AgentDirectory } from './agentDirectory.ts';
 import type { Clock } from './clock.ts';
 import type { AgentConfig } from './config.ts';
 import type { EventLog } from './eventLog.ts';
@@ -20,7 +20,7 @@ export const CLOSE_AUTH_TIMEOUT = 4408;
 export const MAX_CLIENT_MESSAGE = 4096;
 
 export interface StreamOptions {
-  agents: readonly AgentConfig[];
+  agents: AgentDirectory;
   eventLog: EventLog;
   clock: Clock;
   heartbeatMs: number;
@@ -72,7 +72,7 @@ function serve(socket: WebSocket, log: FastifyBaseLogger, options: StreamOptions
   );
 
   const hello = async (token: string, after: string) => {
-    const found = findAgentByToken(options.agents, token);
+    const found = await options.agents.byToken(token);
     if (!found) {
       log.warn('stream: unknown agent token');
       return refuse('unauthorized', 'unknown agent token', CLOSE_UNAUTHORIZED);
