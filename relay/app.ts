@@ -4,6 +4,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HEARTBEAT_MS } from '../shared/protocol.ts';
 import { type AgentDirectory, StaticAgentDirectory } from './agentDirectory.ts';
+import { createCallPipeline } from './callPipeline.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { RelayConfig } from './config.ts';
 import { type ContactsFeed, createContactsFeed } from './contactsFeed.ts';
@@ -14,6 +15,7 @@ import { BODY_LIMIT, errorHandler, notFound } from './httpErrors.ts';
 import { registerIngest } from './ingest.ts';
 import { type LogOptions, loggerOptions } from './logging.ts';
 import { Metrics } from './metrics.ts';
+import { MemoryPresence, type Presence } from './presence.ts';
 import { MAX_CLIENT_MESSAGE, registerStream } from './stream.ts';
 
 export interface AppDeps {
@@ -27,6 +29,8 @@ export interface AppDeps {
   agents?: AgentDirectory;
   /** Defaults to a fresh registry, served at `/metrics`. */
   metrics?: Metrics;
+  /** Defaults to this instance's in-memory view of connected agents. */
+  presence?: Presence;
   /** Overridable so tests need not wait 15 s for a heartbeat. */
   heartbeatMs?: number;
   authTimeoutMs?: number;
@@ -62,16 +66,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   }
 
+  const pipeline = createCallPipeline({ eventLog, metrics });
+  const presence = deps.presence ?? new MemoryPresence();
+
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFound);
   app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   app.register(async (scope) => {
-    registerIngest(scope, { secret: config.pbx.secret, eventLog, clock });
+    registerIngest(scope, { secret: config.pbx.secret, pipeline, clock });
   });
   app.register(async (scope) => {
     registerStream(scope, {
       agents,
       eventLog,
+      presence,
       clock,
       heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
       authTimeoutMs: deps.authTimeoutMs ?? AUTH_TIMEOUT_MS,

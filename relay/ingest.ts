@@ -6,13 +6,13 @@ import type { AdapterResult } from './adapters/fields.ts';
 import { genericAdapter } from './adapters/generic.ts';
 import { LOGO_PATH_RE, logoAdapter } from './adapters/logo.ts';
 import { bearerToken, checkPbxSecret, splitPathSecret } from './auth.ts';
+import type { CallPipeline } from './callPipeline.ts';
 import type { Clock } from './clock.ts';
-import type { EventLog } from './eventLog.ts';
 import { BODY_LIMIT, badRequest, notFound, unauthorized } from './httpErrors.ts';
 
 export interface IngestOptions {
   secret: string;
-  eventLog: EventLog;
+  pipeline: CallPipeline;
   clock: Clock;
 }
 
@@ -73,7 +73,7 @@ export function registerIngest(app: FastifyInstance, options: IngestOptions): vo
       request.log.info({ reason: result.reason, field: result.field }, 'PBX event refused');
       return badRequest(reply, result.reason, result.field);
     }
-    const event = await options.eventLog.append({
+    const { event } = await options.pipeline.accept({
       ...result.event,
       at: new Date(options.clock.now()).toISOString(),
     });

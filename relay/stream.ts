@@ -12,6 +12,7 @@ import type { Clock } from './clock.ts';
 import type { AgentConfig } from './config.ts';
 import type { EventLog } from './eventLog.ts';
 import { sendError } from './httpErrors.ts';
+import type { Presence } from './presence.ts';
 import { agentKeys, routesTo } from './routing.ts';
 
 /** Close code when no hello arrived in time (shared/protocol.ts has none for this yet). */
@@ -25,6 +26,7 @@ export interface StreamOptions {
   clock: Clock;
   heartbeatMs: number;
   authTimeoutMs: number;
+  presence?: Presence;
 }
 
 type Parsed = { ok: true; message: ClientMessage } | { ok: false; reason: string };
@@ -48,15 +50,24 @@ export function parseClientMessage(data: string): Parsed {
   return { ok: true, message: { type: 'hello', token: m.token, after } };
 }
 
-function serve(socket: WebSocket, log: FastifyBaseLogger, options: StreamOptions): void {
+function serve(
+  socket: WebSocket,
+  log: FastifyBaseLogger,
+  options: StreamOptions,
+  remoteAddress?: string,
+): void {
   let agent: AgentConfig | undefined;
+  let sessionId: string | undefined;
   let helloSeen = false;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let closed = false;
 
   const send = (message: ServerMessage) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify(message));
+    if (message.type === 'call' && sessionId)
+      options.presence?.sent(sessionId, message.event.id, new Date(options.clock.now()).toISOString());
   };
   const heartbeatMessage = (): ServerMessage => ({
     type: 'heartbeat',
@@ -80,6 +91,12 @@ function serve(socket: WebSocket, log: FastifyBaseLogger, options: StreamOptions
     clearTimeout(authTimer);
     agent = found;
     const me = found;
+    sessionId = options.presence?.open({
+      user: me.user,
+      transport: 'ws',
+      connectedAt: new Date(options.clock.now()).toISOString(),
+      remoteAddress,
+    });
     const pending: CallEvent[] = [];
     let live = false;
     unsubscribe = options.eventLog.subscribe((event) => {
@@ -147,6 +164,7 @@ function serve(socket: WebSocket, log: FastifyBaseLogger, options: StreamOptions
     clearTimeout(authTimer);
     if (heartbeat) clearInterval(heartbeat);
     unsubscribe?.();
+    if (sessionId) options.presence?.close(sessionId);
     if (agent) log.info({ user: agent.user, code }, 'stream: agent disconnected');
   });
 }
@@ -161,6 +179,6 @@ export function registerStream(app: FastifyInstance, options: StreamOptions): vo
         error: 'upgrade-required',
         reason: 'this is a WebSocket endpoint (shared/protocol.ts)',
       }),
-    wsHandler: (socket, request) => serve(socket, request.log, options),
+    wsHandler: (socket, request) => serve(socket, request.log, options, request.ip),
   });
 }

@@ -22,6 +22,11 @@ export interface CallEvent {
   recordingUrl?: string;
   /** Which adapter produced it, e.g. `logo`, `generic`. */
   source: string;
+  /**
+   * For `answered` events: the user (relay agent) who answered. Ring-group members who did not
+   * answer see someone else's name here and settle their pop as "answered elsewhere".
+   */
+  answeredBy?: string;
 }
 
 /** An event before the relay's log gave it an id. */
