@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
     if (error.code !== 'EPIPE') throw error;
   });
   // Through process.stdout, so log lines and the setup guide come out in the order they were written.
-  const app = buildApp({ config, logger: { stream: process.stdout } });
+  const app = buildApp({ config, logger: { stream: process.stdout, level: process.env.LOG_LEVEL || 'info' } });
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {
