@@ -41,17 +41,31 @@ export function splitPathSecret(path: string): { secret?: string; rest: string }
   return { secret, rest: match[2] };
 }
 
+export const MISSING_SECRET_REASON =
+  'missing PBX secret: send Authorization: Bearer SECRET, ?token=SECRET or /t/SECRET/…';
+
 export type AuthResult = { ok: true } | { ok: false; reason: string };
 
 /** Checks the PBX secret given in any of its accepted forms (path, header, query). */
 export function checkPbxSecret(candidates: readonly (string | undefined)[], secret: string): AuthResult {
+  const found = findSource(candidates, [{ secret }]);
+  return found.ok ? { ok: true } : found;
+}
+
+export type SourceResult<S> = { ok: true; source: S } | { ok: false; reason: string };
+
+/**
+ * The PBX source whose secret one of the candidates is. Every candidate is compared with every
+ * source, without stopping at a match, so timing tells neither which source nor which form matched.
+ */
+export function findSource<S extends { secret: string }>(
+  candidates: readonly (string | undefined)[],
+  sources: readonly S[],
+): SourceResult<S> {
   const given = candidates.filter((c): c is string => typeof c === 'string' && c !== '');
-  if (!given.length)
-    return {
-      ok: false,
-      reason: 'missing PBX secret: send Authorization: Bearer SECRET, ?token=SECRET or /t/SECRET/…',
-    };
-  let ok = false;
-  for (const candidate of given) if (safeEqual(candidate, secret)) ok = true;
-  return ok ? { ok: true } : { ok: false, reason: 'wrong PBX secret' };
+  if (!given.length) return { ok: false, reason: MISSING_SECRET_REASON };
+  let found: S | undefined;
+  for (const candidate of given)
+    for (const source of sources) if (safeEqual(candidate, source.secret) && !found) found = source;
+  return found ? { ok: true, source: found } : { ok: false, reason: 'wrong PBX secret' };
 }

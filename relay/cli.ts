@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openAgents } from './agentSetup.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type RelayConfig } from './config.ts';
+import { applyRedisEnv } from './deliveryConfig.ts';
 import { setupGuide } from './setupGuide.ts';
 
 const USAGE = `Usage: screenpop-relay --config FILE [--print-setup]
@@ -85,6 +87,10 @@ async function main(argv: string[]): Promise<void> {
   let config: RelayConfig;
   try {
     config = loadConfig(values.config);
+    // REDIS_URL / REDIS_PREFIX switch the event log to Redis Streams (or override `redis` in the file).
+    config.redis = applyRedisEnv(config.redis, process.env, (field, problem) => {
+      throw new ConfigError(`config: ${field} ${problem}`);
+    });
   } catch (error) {
     if (error instanceof ConfigError) exit(1, error.message);
     throw error;
@@ -94,8 +100,17 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+  // The agents' store: Redis when configured, else the state file; config agents only seed a new store.
+  const agents = await openAgents(config).catch((error: unknown) =>
+    error instanceof ConfigError ? exit(1, error.message) : Promise.reject(error),
+  );
   // Through process.stdout, so log lines and the setup guide come out in the order they were written.
-  const app = buildApp({ config, logger: { stream: process.stdout, level: process.env.LOG_LEVEL || 'info' } });
+  const app = buildApp({
+    config,
+    agents: agents.directory,
+    logger: { stream: process.stdout, level: process.env.LOG_LEVEL || 'info' },
+  });
+  agents.attach(app);
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {

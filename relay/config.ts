@@ -3,6 +3,13 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXTENSION_PATTERN, ID_PATTERN } from '../shared/callEvent.ts';
+import {
+  type DeliveryConfig,
+  parseDeliveryConfig,
+  parseRedisConfig,
+  type RedisConfig,
+} from './deliveryConfig.ts';
+import { type IngestConfig, parseIngestConfig } from './pbxSources.ts';
 
 export interface AgentConfig {
   user: string;
@@ -15,12 +22,23 @@ export interface AgentConfig {
 export interface RelayConfig {
   listen: { host: string; port: number };
   pbx: { secret: string };
+  /** PBX sources (secrets, formats, HMAC, IPs, rates), adapter options and CRM links: relay/pbxSources.ts. */
+  ingest: IngestConfig;
   adminToken: string;
   agents: AgentConfig[];
   /** Absolute path of the contacts CSV, or null when the relay serves no contacts. */
   contacts: { file: string } | null;
+  /**
+   * Absolute path of the JSON file holding the agents (mapping and token hashes) in embedded mode.
+   * `agents` above only seed it when it does not exist yet; after that it is the source of truth.
+   */
+  state: { file: string };
   log: { capacityPerKey: number };
   demoCrm: boolean;
+  /** Redis Streams event log for several instances (relay/deliveryConfig.ts); absent = in memory. */
+  redis?: RedisConfig | null;
+  /** Connection limit and long-poll wait (relay/deliveryConfig.ts); absent = defaults. */
+  delivery?: DeliveryConfig;
 }
 
 export class ConfigError extends Error {
@@ -28,7 +46,22 @@ export class ConfigError extends Error {
 }
 
 const SECRET_RE = /^[\x21-\x7e]{16,256}$/;
-const TOP_LEVEL = new Set(['$schema', 'listen', 'pbx', 'adminToken', 'agents', 'contacts', 'log', 'demoCrm']);
+const TOP_LEVEL = new Set([
+  '$schema',
+  'listen',
+  'pbx',
+  'crm',
+  'adminToken',
+  'agents',
+  'contacts',
+  'state',
+  'log',
+  'demoCrm',
+  'redis',
+  'delivery',
+]);
+/** Default of `state.file`, beside the config file. */
+export const DEFAULT_STATE_FILE = 'relay-state.json';
 
 function fail(field: string, problem: string): never {
   throw new ConfigError(`config: ${field} ${problem}`);
@@ -95,6 +128,7 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
 
   const listen = c.listen === undefined ? {} : object(c.listen, 'listen');
   const pbx = object(c.pbx, 'pbx');
+  const { ingest, secret: pbxSecret } = parseIngestConfig(pbx, c.crm, fail);
   if (!Array.isArray(c.agents)) fail('agents', 'must be an array');
   const agents = c.agents.map((a, i) => agent(a, `agents[${i}]`));
   const config: RelayConfig = {
@@ -102,16 +136,24 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
       host: listen.host === undefined ? '127.0.0.1' : text(listen.host, 'listen.host', 255),
       port: listen.port === undefined ? 8787 : integer(listen.port, 'listen.port', 0, 65535),
     },
-    pbx: { secret: secret(pbx.secret, 'pbx.secret') },
+    pbx: { secret: pbxSecret },
+    ingest,
     adminToken: secret(c.adminToken, 'adminToken'),
     agents,
     contacts: null,
+    state: { file: resolve(baseDir, DEFAULT_STATE_FILE) },
     log: { capacityPerKey: 1000 },
     demoCrm: false,
+    redis: parseRedisConfig(c.redis, fail),
+    delivery: parseDeliveryConfig(c.delivery, fail),
   };
   if (c.contacts !== undefined) {
     const contacts = object(c.contacts, 'contacts');
     config.contacts = { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) };
+  }
+  if (c.state !== undefined) {
+    const state = object(c.state, 'state');
+    config.state.file = resolve(baseDir, text(state.file, 'state.file', 4096));
   }
   if (c.log !== undefined) {
     const log = object(c.log, 'log');
@@ -125,11 +167,10 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
 
   // One secret per role: a leaked agent token must never pass as the PBX secret, and tokens
   // identify the agent, so two agents cannot share one.
-  const seen = new Map<string, string>([
-    [config.pbx.secret, 'pbx.secret'],
-    [config.adminToken, 'adminToken'],
-  ]);
-  if (config.adminToken === config.pbx.secret) fail('adminToken', 'must differ from pbx.secret');
+  const seen = new Map<string, string>(ingest.sources.map((s) => [s.secret, s.field]));
+  const adminClash = seen.get(config.adminToken);
+  if (adminClash) fail('adminToken', `must differ from ${adminClash}`);
+  seen.set(config.adminToken, 'adminToken');
   agents.forEach((a, i) => {
     const other = seen.get(a.token);
     if (other) fail(`agents[${i}].token`, `must differ from ${other}`);

@@ -3,6 +3,7 @@
 // without restarting the relay; a broken new file keeps the last good one in service.
 import { readFile, stat } from 'node:fs/promises';
 import type { Contact, ContactPage } from '../shared/contact.ts';
+import { normalizePhone, phoneKeys } from '../shared/phone.ts';
 import type { Clock } from './clock.ts';
 import { parseContacts } from './contactsCsv.ts';
 
@@ -24,6 +25,8 @@ export interface ContactsFeed {
   error(): string | undefined;
   page(after: number, limit: number): Promise<ContactPage>;
   get(id: string): Promise<Contact | undefined>;
+  /** Contacts with this phone (any human format, read in `region`), persons before companies. */
+  findByPhone(phone: string, region: string): Promise<Contact[]>;
 }
 
 export interface FeedOptions {
@@ -36,6 +39,8 @@ export interface FeedOptions {
 export function createContactsFeed({ file, log, clock, checkEveryMs = 1000 }: FeedOptions): ContactsFeed {
   let contacts: Contact[] = [];
   let byId = new Map<string, Contact>();
+  /** E.164 → contacts, built on the first lookup after each load (PBX lookups need no index otherwise). */
+  let phoneIndex: { of: Contact[]; region: string; map: Map<string, Contact[]> } | null = null;
   /** mtime and size of the file in service, and of the last file refused (not re-parsed until it changes). */
   let loadedStamp = '';
   let refusedStamp = '';
@@ -106,6 +111,24 @@ export function createContactsFeed({ file, log, clock, checkEveryMs = 1000 }: Fe
     async get(id) {
       await refresh();
       return byId.get(id);
+    },
+    async findByPhone(phone, region) {
+      await refresh();
+      const key = normalizePhone(phone, region)?.e164;
+      if (!key) return [];
+      if (phoneIndex?.of !== contacts || phoneIndex.region !== region) {
+        const map = new Map<string, Contact[]>();
+        for (const contact of contacts)
+          for (const k of phoneKeys(contact.phones, region)) {
+            const list = map.get(k);
+            if (list) list.push(contact);
+            else map.set(k, [contact]);
+          }
+        phoneIndex = { of: contacts, region, map };
+      }
+      const found = phoneIndex.map.get(key) ?? [];
+      // A person is the more precise answer to "who is calling" than the company they work for.
+      return [...found.filter((c) => c.kind === 'person'), ...found.filter((c) => c.kind !== 'person')];
     },
   };
 }

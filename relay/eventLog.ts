@@ -1,6 +1,7 @@
 // The relay's memory of recent calls, so an agent whose browser was asleep gets them on reconnect.
-// The interface allows async results so a Redis Streams log can implement it later; the in-memory
-// log below answers synchronously.
+// The interface allows async results for the Redis Streams log (redisEventLog.ts); the in-memory
+// log below answers synchronously. Both give ids of the form `<epoch>.<seq>`: one global order,
+// so an event's id is the cursor to resume after it, the same for every agent that receives it.
 import type { CallEvent, NewCallEvent } from '../shared/callEvent.ts';
 import { eventKeys } from './routing.ts';
 
@@ -15,6 +16,20 @@ export interface ReadResult {
 
 export type EventListener = (event: CallEvent) => void;
 
+export interface SubscribeOptions {
+  /**
+   * Called when the log may have skipped live events for this instance (Redis: the live signal
+   * connection dropped, or a sequence number was missed). Subscribers re-read from their cursor.
+   */
+  onGap?: () => void;
+}
+
+export interface Appended {
+  event: CallEvent;
+  /** True when `key` was already used within the window: `event` is the original, nothing was appended. */
+  duplicate: boolean;
+}
+
 export interface EventLog {
   /** Stores the event, gives it its id (which is also a cursor) and tells every subscriber. */
   append(event: NewCallEvent): Awaitable<CallEvent>;
@@ -23,10 +38,38 @@ export interface EventLog {
    * cannot place (another run of the relay, memory lost) replays everything still retained.
    */
   readAfter(keys: readonly string[], cursor: string): Awaitable<ReadResult>;
-  /** Calls `listener` for every appended event; returns the unsubscribe function. */
-  subscribe(listener: EventListener): () => void;
+  /** Calls `listener` for every appended event, in id order; returns the unsubscribe function. */
+  subscribe(listener: EventListener, options?: SubscribeOptions): () => void;
   /** The cursor of the newest event (or of the empty log). */
   head(): Awaitable<string>;
+  /**
+   * Appends unless an event with the same idempotency `key` was appended within `ttlMs`, as one
+   * atomic step shared by every relay instance. Logs without it get the pipeline's in-memory window.
+   */
+  appendOnce?(event: NewCallEvent, key: string, ttlMs: number): Promise<Appended>;
+  /** Rejects with a reason when the log cannot serve (for `/readyz`). */
+  check?(): Promise<void>;
+  /** Short name for `/readyz` and logs. */
+  readonly kind?: string;
+}
+
+const ID_RE = /^([0-9a-z]{1,16})\.(\d{1,15})$/;
+
+/** The epoch and sequence number of an event id or cursor, or null for one no log of ours made. */
+export function parseCursor(cursor: string): { epoch: string; seq: number } | null {
+  const match = ID_RE.exec(cursor);
+  return match?.[1] && match[2] ? { epoch: match[1], seq: Number(match[2]) } : null;
+}
+
+/**
+ * True when `id` comes after `cursor` in the log's order. An id of another epoch (a restarted
+ * memory log, a wiped Redis) counts as newer: the reader's cursor means nothing in the new run.
+ */
+export function isAfter(id: string, cursor: string): boolean {
+  const a = parseCursor(id);
+  const b = parseCursor(cursor);
+  if (!a || !b || a.epoch !== b.epoch) return true;
+  return a.seq > b.seq;
 }
 
 interface Entry {
@@ -63,8 +106,6 @@ class Ring {
   }
 }
 
-const CURSOR_RE = /^([0-9a-z]{1,16})\.(\d{1,15})$/;
-
 export interface MemoryEventLogOptions {
   capacityPerKey: number;
   /** Identifies this run of the process; defaults to the start time in base 36. */
@@ -74,6 +115,7 @@ export interface MemoryEventLogOptions {
 }
 
 export class MemoryEventLog implements EventLog {
+  readonly kind = 'memory';
   readonly epoch: string;
   private seq = 0;
   private readonly rings = new Map<string, Ring>();
@@ -110,9 +152,9 @@ export class MemoryEventLog implements EventLog {
 
   readAfter(keys: readonly string[], cursor: string): ReadResult {
     if (cursor === '') return { events: [], resync: false };
-    const match = CURSOR_RE.exec(cursor);
-    const sameEpoch = match?.[1] === this.epoch;
-    const after = sameEpoch ? Number(match?.[2]) : 0;
+    const parsed = parseCursor(cursor);
+    const sameEpoch = parsed?.epoch === this.epoch;
+    const after = sameEpoch ? (parsed?.seq ?? 0) : 0;
     let resync = false;
     const found = new Map<number, CallEvent>();
     for (const key of new Set(keys)) {

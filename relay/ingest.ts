@@ -1,94 +1,88 @@
-// PBX webhooks in: one POST route for every format, because the Logo path must work under any
-// prefix (a PBX already set up for Logo CRM is pointed at the relay unchanged) and the secret may
-// come as a `/t/SECRET/` path prefix, before the format-specific part of the path.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AdapterResult } from './adapters/fields.ts';
-import { genericAdapter } from './adapters/generic.ts';
-import { LOGO_PATH_RE, logoAdapter } from './adapters/logo.ts';
-import { bearerToken, checkPbxSecret, splitPathSecret } from './auth.ts';
+// PBX webhooks and lookups in. The paths are matched from one table (ingestRoutes.ts) rather than
+// registered one by one, because the Logo path must work under any prefix (a PBX already set up for
+// Logo CRM is pointed at the relay unchanged) and every path may follow a `/t/SECRET/` prefix.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgentDirectory } from './agentDirectory.ts';
+import { parseFields, parseJson } from './bodyParsers.ts';
 import type { CallPipeline } from './callPipeline.ts';
 import type { Clock } from './clock.ts';
-import { BODY_LIMIT, badRequest, notFound, unauthorized } from './httpErrors.ts';
+import type { ContactsFeed } from './contactsFeed.ts';
+import { BODY_LIMIT, errorHandler } from './httpErrors.ts';
+import { type Action, type ActionDeps, EVENT_ACTIONS } from './ingestActions.ts';
+import { createGuard } from './ingestGuard.ts';
+import { refuse, rejectLabel } from './ingestReply.ts';
+import { LOOKUP_ACTIONS } from './lookupRoutes.ts';
+import type { Metrics } from './metrics.ts';
+import type { IngestConfig } from './pbxSources.ts';
+import { RateLimiter } from './rateLimit.ts';
+
+export { INGEST_ROUTES, resolveRoute } from './ingestRoutes.ts';
 
 export interface IngestOptions {
-  secret: string;
+  config: IngestConfig;
   pipeline: CallPipeline;
   clock: Clock;
+  /** Every refusal is counted in screenpop_rejects_total by reason. */
+  metrics: Metrics;
+  /** For contact owners (Netsantral routing), 3CX agent names and agent tokens on Lookup. */
+  agents: AgentDirectory;
+  /** Null when the relay has no contacts file: lookups then find nobody. */
+  feed: ContactsFeed | null;
 }
 
-interface IngestRoute {
-  adapter: (raw: unknown) => AdapterResult;
-  pathSecret?: string;
-}
-
-/** Which adapter a POST path belongs to, or null when it is none of ours. */
-export function resolveIngest(url: string): IngestRoute | null {
-  const path = url.split('?', 1)[0] ?? '';
-  const { secret, rest } = splitPathSecret(path);
-  if (/^\/v1\/calls\/?$/.test(rest)) return { adapter: genericAdapter, pathSecret: secret };
-  if (LOGO_PATH_RE.test(rest)) return { adapter: logoAdapter, pathSecret: secret };
-  return null;
-}
+const ACTIONS = { ...EVENT_ACTIONS, ...LOOKUP_ACTIONS } as Record<string, Action>;
 
 export function registerIngest(app: FastifyInstance, options: IngestOptions): void {
-  // Bodies are read as text whatever the content type: PBXs send JSON as text/plain, with a
-  // charset, or with no content type at all.
+  // Bodies are kept as bytes: the HMAC is over exactly what was sent, and the text is decoded
+  // strictly (bodyParsers.ts) whatever the content type says.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => {
     done(null, body);
   });
 
-  // Auth runs before the body is read, so an unauthenticated sender cannot make us buffer 64 KiB.
-  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = resolveIngest(request.url);
-    if (!route) return notFound(request, reply);
-    const query = request.query as Record<string, unknown>;
-    const auth = checkPbxSecret(
-      [
-        route.pathSecret,
-        bearerToken(request.headers.authorization),
-        typeof query.token === 'string' ? query.token : undefined,
-      ],
-      options.secret,
-    );
-    if (!auth.ok) {
-      request.log.warn({ reason: auth.reason }, 'PBX request refused');
-      return unauthorized(reply, auth.reason);
-    }
+  const guard = createGuard({
+    sources: options.config.sources,
+    agents: options.agents,
+    limiter: new RateLimiter(options.clock),
+    clock: options.clock,
+  });
+  const deps: ActionDeps = { ...options };
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 400 || reply.statusCode >= 500) return;
+    const reason = rejectLabel(request, reply.statusCode);
+    if (reason) options.metrics.inc('screenpop_rejects_total', { reason });
+  });
+
+  // Fastify's own refusals here (body over 64 KiB, …) in the sender's format too.
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const state = guard.state(request);
+    const status = error.statusCode ?? 500;
+    if (!state || status >= 500 || status < 400) return errorHandler(error, request, reply);
+    if (status === 413)
+      return refuse(reply, state.route.format, 413, 'too-large', `body is larger than ${BODY_LIMIT} bytes`);
+    const label = status === 415 ? 'unsupported-media-type' : 'bad-request';
+    return refuse(reply, state.route.format, status, label, error.message);
+  });
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = guard.state(request);
+    const action = state && ACTIONS[state.route.action];
+    if (!state || !action) return refuse(reply, undefined, 404, 'not-found', 'no such route');
+    const { route, text } = state;
+    const parsed =
+      route.body === 'json'
+        ? parseJson(text)
+        : request.method === 'POST' && text.trim()
+          ? parseFields(text)
+          : ({ ok: true, value: state.query } as const);
+    if (!parsed.ok) return refuse(reply, route.format, parsed.status, parsed.label, parsed.reason);
+    return action({ request, reply, state, input: parsed.value, deps });
   };
 
-  app.post('/*', { onRequest: authenticate }, async (request, reply) => {
-    const route = resolveIngest(request.url);
-    if (!route) return notFound(request, reply);
-    const text = typeof request.body === 'string' ? request.body.replace(/^\uFEFF/, '') : '';
-    if (!text.trim()) return badRequest(reply, 'body is empty: expected a JSON object');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return badRequest(reply, 'body is not valid JSON');
-    }
-    const result = route.adapter(raw);
-    if (!result.ok) {
-      request.log.info({ reason: result.reason, field: result.field }, 'PBX event refused');
-      return badRequest(reply, result.reason, result.field);
-    }
-    const { event } = await options.pipeline.accept({
-      ...result.event,
-      at: new Date(options.clock.now()).toISOString(),
-    });
-    // The caller's number is personal data and stays out of the log; the ids correlate with the PBX.
-    request.log.info(
-      {
-        id: event.id,
-        callId: event.callId,
-        state: event.state,
-        extension: event.extension,
-        source: event.source,
-      },
-      'call accepted',
-    );
-    // `d` because Logo CRM's callers expect an ASP.NET page-method answer.
-    return { ok: true, id: event.id, d: 'OK' };
-  });
+  const hooks = { onRequest: guard.onRequest, preHandler: guard.preHandler };
+  app.post('/*', hooks, handle);
+  app.get('/v1/pbx/*', hooks, handle);
+  app.get('/v1/lookup', hooks, handle);
+  app.get('/t/*', hooks, handle);
 }

@@ -1,5 +1,6 @@
 // Which agents are connected right now, over which transport, and the last event each was sent:
-// the admin API's "who is connected" view. In-memory per relay instance.
+// the admin API's "who is connected" view. In memory per relay instance; redisPresence.ts shares
+// it between instances in Redis mode.
 
 export type Transport = 'ws' | 'longpoll' | 'sse';
 
@@ -11,13 +12,18 @@ export interface Session {
   remoteAddress?: string;
   lastEventId?: string;
   lastEventAt?: string;
+  /** The relay instance holding the connection (only in lists across instances). */
+  instance?: string;
 }
 
 export interface Presence {
   open(session: Omit<Session, 'id'>): string;
   sent(sessionId: string, eventId: string, at: string): void;
   close(sessionId: string): void;
+  /** This instance's sessions. */
   list(): Session[];
+  /** Every instance's sessions, where instances share a store; absent means list() is all there is. */
+  listAll?(): Promise<Session[]>;
 }
 
 export class MemoryPresence implements Presence {

@@ -1,24 +1,32 @@
 // `GET /v1/stream`: the agent's live call feed over WebSocket (protocol in shared/protocol.ts).
 // A browser cannot send headers on a WebSocket, so the token comes in the first message.
-// Delivery order: welcome, replay of what the agent missed, then live events. The subscription
-// starts before the replay is read, and live events are buffered until the replay is sent, so an
-// event appended meanwhile is neither lost nor sent twice.
+// Delivery order: welcome, resync if the cursor is older than the log, the replay of what the agent
+// missed, then live events; AgentFeed (delivery.ts) guarantees each once and in order.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { CallEvent } from '../shared/callEvent.ts';
-import { CLOSE_UNAUTHORIZED, type ClientMessage, type ServerMessage } from '../shared/protocol.ts';
+import {
+  CLOSE_MAPPING_CHANGED,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_UNAUTHORIZED,
+  type ClientMessage,
+  type ServerMessage,
+} from '../shared/protocol.ts';
 import type { AgentDirectory } from './agentDirectory.ts';
 import type { Clock } from './clock.ts';
-import type { AgentConfig } from './config.ts';
+import { AgentFeed } from './delivery.ts';
+import { DEFAULT_MAX_CONNECTIONS_PER_AGENT } from './deliveryConfig.ts';
 import type { EventLog } from './eventLog.ts';
 import { sendError } from './httpErrors.ts';
+import type { Metrics } from './metrics.ts';
 import type { Presence } from './presence.ts';
-import { agentKeys, routesTo } from './routing.ts';
+import { type AgentSession, type EndReason, SessionRegistry } from './sessions.ts';
 
 /** Close code when no hello arrived in time (shared/protocol.ts has none for this yet). */
 export const CLOSE_AUTH_TIMEOUT = 4408;
 /** Client messages are tiny; anything bigger is an attack or a bug. */
 export const MAX_CLIENT_MESSAGE = 4096;
+/** A client this far behind is not reading; it is closed and resumes from its cursor later. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 export interface StreamOptions {
   agents: AgentDirectory;
@@ -27,6 +35,9 @@ export interface StreamOptions {
   heartbeatMs: number;
   authTimeoutMs: number;
   presence?: Presence;
+  metrics?: Metrics;
+  /** Shared with the other transports for the per-agent limit; one is made when absent. */
+  sessions?: SessionRegistry;
 }
 
 type Parsed = { ok: true; message: ClientMessage } | { ok: false; reason: string };
@@ -50,30 +61,42 @@ export function parseClientMessage(data: string): Parsed {
   return { ok: true, message: { type: 'hello', token: m.token, after } };
 }
 
+const END_CLOSE: Record<EndReason, [number, string]> = {
+  revoked: [CLOSE_UNAUTHORIZED, 'agent token revoked'],
+  changed: [CLOSE_MAPPING_CHANGED, 'agent mapping changed: reconnect'],
+  shutdown: [1001, 'relay shutting down'],
+};
+
 function serve(
   socket: WebSocket,
   log: FastifyBaseLogger,
-  options: StreamOptions,
+  options: StreamOptions & { sessions: SessionRegistry },
   remoteAddress?: string,
 ): void {
-  let agent: AgentConfig | undefined;
-  let sessionId: string | undefined;
+  let session: AgentSession | undefined;
+  let feed: AgentFeed | undefined;
   let helloSeen = false;
-  let unsubscribe: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let closed = false;
 
   const send = (message: ServerMessage) => {
     if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.close(1013, 'client too slow: reconnect with your cursor');
+      return;
+    }
     socket.send(JSON.stringify(message));
-    if (message.type === 'call' && sessionId)
-      options.presence?.sent(sessionId, message.event.id, new Date(options.clock.now()).toISOString());
+    if (message.type === 'call') session?.sent(message.event);
   };
   const heartbeatMessage = (): ServerMessage => ({
     type: 'heartbeat',
     at: new Date(options.clock.now()).toISOString(),
   });
-  const refuse = (code: 'unauthorized' | 'auth-timeout', reason: string, closeCode: number) => {
+  const refuse = (
+    code: 'unauthorized' | 'auth-timeout' | 'too-many-connections',
+    reason: string,
+    closeCode: number,
+  ) => {
     send({ type: 'error', code, reason });
     socket.close(closeCode, code);
   };
@@ -83,28 +106,43 @@ function serve(
   );
 
   const hello = async (token: string, after: string) => {
-    const found = await options.agents.byToken(token);
-    if (!found) {
+    const me = await options.agents.byToken(token);
+    if (closed) return;
+    if (!me) {
       log.warn('stream: unknown agent token');
       return refuse('unauthorized', 'unknown agent token', CLOSE_UNAUTHORIZED);
     }
     clearTimeout(authTimer);
-    agent = found;
-    const me = found;
-    sessionId = options.presence?.open({
-      user: me.user,
-      transport: 'ws',
-      connectedAt: new Date(options.clock.now()).toISOString(),
-      remoteAddress,
-    });
-    const pending: CallEvent[] = [];
-    let live = false;
-    unsubscribe = options.eventLog.subscribe((event) => {
-      if (!routesTo(me, event)) return;
-      if (live) send({ type: 'call', event });
-      else pending.push(event);
+    session =
+      options.sessions.open({
+        agent: me,
+        token,
+        transport: 'ws',
+        remoteAddress,
+        end: (why) => {
+          const [code, reason] = END_CLOSE[why];
+          if (why === 'revoked') send({ type: 'error', code: 'unauthorized', reason });
+          socket.close(code, reason);
+        },
+      }) ?? undefined;
+    if (!session) {
+      log.warn({ user: me.user }, 'stream: too many connections for this agent');
+      return refuse(
+        'too-many-connections',
+        `agent ${me.user} already has ${options.sessions.count(me.user)} connections`,
+        CLOSE_TOO_MANY_CONNECTIONS,
+      );
+    }
+    feed = new AgentFeed(options.eventLog, me, {
+      event: (event) => send({ type: 'call', event }),
+      resync: () => send({ type: 'resync', cursor }),
+      failed: (error) => {
+        log.error({ err: error }, 'stream: re-reading the log failed');
+        socket.close(1011, 'event log unavailable: reconnect');
+      },
     });
     const cursor = await options.eventLog.head();
+    if (closed) return;
     send({
       type: 'welcome',
       user: me.user,
@@ -113,23 +151,11 @@ function serve(
       agentIds: me.agentIds,
       cursor,
     });
-    const replay = await options.eventLog.readAfter(agentKeys(me), after);
+    const replay = await feed.start(after, cursor);
     // The socket may have closed while the log answered; then there is no one to start a timer for.
     if (closed) return;
-    if (replay.resync) send({ type: 'resync', cursor });
-    const sent = new Set<string>();
-    for (const event of replay.events) {
-      sent.add(event.id);
-      send({ type: 'call', event });
-    }
-    for (const event of pending) if (!sent.has(event.id)) send({ type: 'call', event });
-    pending.length = 0;
-    live = true;
     heartbeat = setInterval(() => send(heartbeatMessage()), options.heartbeatMs);
-    log.info(
-      { user: me.user, replayed: replay.events.length, resync: replay.resync },
-      'stream: agent connected',
-    );
+    log.info({ user: me.user, replayed: replay.replayed, resync: replay.resync }, 'stream: agent connected');
   };
 
   const onMessage = async (data: string) => {
@@ -137,7 +163,7 @@ function serve(
     if (!parsed.ok) return send({ type: 'error', code: 'bad-request', reason: parsed.reason });
     const message = parsed.message;
     if (message.type === 'ping') {
-      if (agent) return send(heartbeatMessage());
+      if (session) return send(heartbeatMessage());
       return send({ type: 'error', code: 'bad-request', reason: 'send hello first' });
     }
     if (helloSeen) return send({ type: 'error', code: 'bad-request', reason: 'hello was already sent' });
@@ -163,13 +189,26 @@ function serve(
     closed = true;
     clearTimeout(authTimer);
     if (heartbeat) clearInterval(heartbeat);
-    unsubscribe?.();
-    if (sessionId) options.presence?.close(sessionId);
-    if (agent) log.info({ user: agent.user, code }, 'stream: agent disconnected');
+    feed?.close();
+    session?.close();
+    if (session) log.info({ user: session.user, code }, 'stream: agent disconnected');
   });
 }
 
 export function registerStream(app: FastifyInstance, options: StreamOptions): void {
+  let sessions = options.sessions;
+  if (!sessions) {
+    const own = new SessionRegistry({
+      agents: options.agents,
+      clock: options.clock,
+      maxPerAgent: DEFAULT_MAX_CONNECTIONS_PER_AGENT,
+      presence: options.presence,
+      metrics: options.metrics,
+    });
+    app.addHook('onClose', async () => own.dispose());
+    sessions = own;
+  }
+  const withSessions = { ...options, sessions };
   app.route({
     method: 'GET',
     url: '/v1/stream',
@@ -179,6 +218,6 @@ export function registerStream(app: FastifyInstance, options: StreamOptions): vo
         error: 'upgrade-required',
         reason: 'this is a WebSocket endpoint (shared/protocol.ts)',
       }),
-    wsHandler: (socket, request) => serve(socket, request.log, options, request.ip),
+    wsHandler: (socket, request) => serve(socket, request.log, withSessions, request.ip),
   });
 }

@@ -13,7 +13,11 @@ export type ServerMessage =
   /** The client's cursor is older than the log: it must treat its queue as possibly incomplete. */
   | { type: 'resync'; cursor: string }
   | { type: 'heartbeat'; at: string }
-  | { type: 'error'; code: 'unauthorized' | 'bad-request' | 'auth-timeout'; reason: string };
+  | {
+      type: 'error';
+      code: 'unauthorized' | 'bad-request' | 'auth-timeout' | 'too-many-connections';
+      reason: string;
+    };
 
 /** Relay sends an application-level message at least this often; it keeps the MV3 worker alive. */
 export const HEARTBEAT_MS = 15_000;
@@ -22,3 +26,7 @@ export const STALE_AFTER_MS = 45_000;
 /** Close codes the relay uses when it refuses a client. */
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_BAD_REQUEST = 4400;
+/** The agent already has the maximum number of connections to this relay; retry later. */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
+/** The agent's mapping changed (admin API): reconnect to get the new welcome. */
+export const CLOSE_MAPPING_CHANGED = 4409;

@@ -9,10 +9,11 @@ import {
   type NewCallEvent,
 } from '../../shared/callEvent.ts';
 
-/** What an adapter makes of a payload: the event without the time the relay stamps on it. */
-export type AdapterResult =
-  | { ok: true; event: Omit<NewCallEvent, 'at'> }
-  | { ok: false; reason: string; field?: string };
+/** An event as an adapter makes it: without the time the relay stamps on it. */
+export type AdapterEvent = Omit<NewCallEvent, 'at'>;
+
+/** What an adapter makes of a payload. */
+export type AdapterResult = { ok: true; event: AdapterEvent } | { ok: false; reason: string; field?: string };
 
 export class FieldError extends Error {
   constructor(
@@ -94,4 +95,39 @@ export function withOptional<T extends object>(base: T, extra: Record<string, st
   const out = { ...base } as Record<string, unknown>;
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) out[key] = value;
   return out as T;
+}
+
+/**
+ * A field whose words are a PBX's vocabulary, mapped to ours (case and surrounding spaces ignored).
+ * An unknown word is refused with the accepted ones listed, so the admin sees what to send.
+ */
+export function mapped<T>(
+  body: Record<string, unknown>,
+  field: string,
+  words: Record<string, T>,
+): T | undefined {
+  const value = rawString(body, field).toLowerCase();
+  if (!value) return undefined;
+  if (!Object.hasOwn(words, value))
+    throw new FieldError(field, `${field} must be one of ${Object.keys(words).join(', ')}`);
+  return words[value];
+}
+
+export const MAX_URL = 2048;
+
+/** An optional http(s) URL: the extension may render it as a link an agent clicks. */
+export function httpUrl(body: Record<string, unknown>, field: string): string | undefined {
+  const value = rawString(body, field);
+  if (!value) return undefined;
+  if (value.length > MAX_URL)
+    throw new FieldError(field, `${field} is too long (at most ${MAX_URL} characters)`);
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // Reported below with the same message as a wrong scheme.
+  }
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new FieldError(field, `${field} must be an http(s) URL`);
+  return value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryEventLog } from '../../../relay/eventLog.ts';
+import { isAfter, MemoryEventLog, parseCursor } from '../../../relay/eventLog.ts';
 import { agentKeys } from '../../../relay/routing.ts';
 import type { NewCallEvent } from '../../../shared/callEvent.ts';
 
@@ -111,5 +111,22 @@ describe('in-memory event log', () => {
     log.append(call('b'));
     expect(seen).toEqual(['a']);
     expect(errors).toHaveLength(2);
+  });
+});
+
+describe('cursors', () => {
+  it('parses `<epoch>.<seq>` and nothing else', () => {
+    expect(parseCursor('run1.42')).toEqual({ epoch: 'run1', seq: 42 });
+    expect(parseCursor('rlx3k2ab.7')).toEqual({ epoch: 'rlx3k2ab', seq: 7 });
+    for (const bad of ['', 'garbage', 'run1.', '.5', 'RUN.1', 'a.b', 'run1.5.6'])
+      expect(parseCursor(bad), bad).toBeNull();
+  });
+
+  it('orders ids of one epoch by sequence, and treats another epoch or garbage as newer', () => {
+    expect(isAfter('e.10', 'e.9')).toBe(true);
+    expect(isAfter('e.9', 'e.10')).toBe(false);
+    expect(isAfter('e.9', 'e.9')).toBe(false);
+    expect(isAfter('f.1', 'e.9')).toBe(true);
+    expect(isAfter('e.1', 'garbage')).toBe(true);
   });
 });

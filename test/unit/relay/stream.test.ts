@@ -249,6 +249,8 @@ describe('GET /v1/stream', () => {
       direction: 'inbound',
       at: event.at,
       source: 'logo',
+      // An answered event names who answered (ring groups), here the agent with agent id 911.
+      answeredBy: 'ayse',
     };
     expect(event).toEqual(expected);
     expect(Number.isNaN(Date.parse(event.at))).toBe(false);

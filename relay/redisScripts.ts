@@ -1,0 +1,74 @@
+// The Redis event log's Lua scripts. Each runs atomically in Redis, so every relay instance sees
+// one global order: a single INCR'd sequence numbers every event, and an event's stream entry id
+// in every per-key stream is `<seq>-0`, so the cursor `<epoch>.<seq>` places a reader in all of
+// them at once. The epoch is a random value kept in Redis: if Redis is wiped, the sequence starts
+// again under a new epoch, and old cursors are recognised as foreign instead of skipping events.
+
+/**
+ * Append (optionally idempotent), trim, record what was trimmed, publish.
+ * KEYS: seq, epoch, trimmed hash, idempotency key, stream keys…
+ * ARGV: epoch candidate, capacity per stream, event JSON without id, idempotency TTL s (0 = none), channel
+ * Returns {duplicate (0|1), event JSON with id}.
+ */
+export const APPEND_LUA = `
+local ttl = tonumber(ARGV[4])
+if ttl > 0 then
+  local seen = redis.call('GET', KEYS[4])
+  if seen then return {1, seen} end
+end
+redis.call('SET', KEYS[2], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[2])
+local seq = redis.call('INCR', KEYS[1])
+local json = '{"id":"' .. epoch .. '.' .. seq .. '",' .. string.sub(ARGV[3], 2)
+local cap = tonumber(ARGV[2])
+for i = 5, #KEYS do
+  -- Trim by hand before adding, so the highest trimmed seq is known exactly: a reader whose cursor
+  -- is below it has missed events of this key (resync), one at or above it has not.
+  local len = redis.call('XLEN', KEYS[i])
+  if len >= cap then
+    local old = redis.call('XRANGE', KEYS[i], '-', '+', 'COUNT', len - cap + 1)
+    local newest = old[#old][1]
+    redis.call('HSET', KEYS[3], KEYS[i], string.match(newest, '^(%d+)'))
+    redis.call('XTRIM', KEYS[i], 'MAXLEN', cap - 1)
+  end
+  redis.call('XADD', KEYS[i], seq .. '-0', 'e', json)
+end
+if ttl > 0 then redis.call('SET', KEYS[4], json, 'EX', ttl) end
+redis.call('PUBLISH', ARGV[5], json)
+return {0, json}
+`;
+
+/**
+ * Events of several streams after a cursor, and whether any of those streams trimmed past it,
+ * read in one atomic step so an append cannot slip between the check and the read.
+ * KEYS: epoch, trimmed hash, stream keys…   ARGV: cursor epoch ('' if none), cursor seq
+ * Returns {resync (0|1), event JSON…} (per stream, oldest first; the caller merges).
+ */
+export const READ_LUA = `
+local epoch = redis.call('GET', KEYS[1])
+local same = epoch and epoch == ARGV[1]
+local after = 0
+if same then after = tonumber(ARGV[2]) end
+local out = {0}
+local start = '-'
+if after > 0 then start = '(' .. ARGV[2] .. '-0' end
+for i = 3, #KEYS do
+  if same then
+    local trimmed = redis.call('HGET', KEYS[2], KEYS[i])
+    if trimmed and tonumber(trimmed) > after then out[1] = 1 end
+  end
+  local entries = redis.call('XRANGE', KEYS[i], start, '+')
+  for _, entry in ipairs(entries) do out[#out + 1] = entry[2][2] end
+end
+return out
+`;
+
+/**
+ * The newest cursor. Creates the epoch if this is an empty Redis, so the head is a cursor that
+ * later appends continue from.
+ * KEYS: epoch, seq   ARGV: epoch candidate   Returns {epoch, seq}.
+ */
+export const HEAD_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]) or '0'}
+`;
