@@ -3,7 +3,7 @@
 // calls from a `chrome-extension://` origin, so CORS is answered here too.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, safeEqual } from './auth.ts';
-import { cors, extensionOrigin } from './cors.ts';
+import { cors, extensionOrigin, preflightFor } from './cors.ts';
 import { unauthorized } from './httpErrors.ts';
 
 /** onRequest hook: 401 with a reason unless the request carries the admin token. */
@@ -27,12 +27,4 @@ export async function adminCors(request: FastifyRequest, reply: FastifyReply): P
 }
 
 /** The preflight of the options page's fetches (JSON bodies and the Authorization header). */
-export async function adminPreflight(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  await cors(request, reply);
-  if (extensionOrigin(request.headers.origin)) {
-    reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
-    reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');
-    reply.header('Access-Control-Max-Age', '600');
-  }
-  return reply.code(204).send();
-}
+export const adminPreflight = preflightFor('GET, POST, PUT, DELETE, OPTIONS', 'Authorization, Content-Type');

@@ -17,13 +17,18 @@ export async function cors(request: FastifyRequest, reply: FastifyReply): Promis
   if (origin) reply.header('Access-Control-Allow-Origin', origin);
 }
 
-/** Answers the preflight a fetch with an Authorization header triggers. */
-export async function preflight(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  await cors(request, reply);
-  if (extensionOrigin(request.headers.origin)) {
-    reply.header('Access-Control-Allow-Methods', 'GET, OPTIONS');
-    reply.header('Access-Control-Allow-Headers', 'Authorization');
-    reply.header('Access-Control-Max-Age', '600');
-  }
-  return reply.code(204).send();
+/** A preflight handler allowing extension origins the given methods and request headers. */
+export function preflightFor(methods: string, headers: string) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    await cors(request, reply);
+    if (extensionOrigin(request.headers.origin)) {
+      reply.header('Access-Control-Allow-Methods', methods);
+      reply.header('Access-Control-Allow-Headers', headers);
+      reply.header('Access-Control-Max-Age', '600');
+    }
+    return reply.code(204).send();
+  };
 }
+
+/** Answers the preflight a fetch with an Authorization header triggers. */
+export const preflight = preflightFor('GET, OPTIONS', 'Authorization');

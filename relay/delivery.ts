@@ -40,7 +40,10 @@ export class AgentFeed {
     private readonly route: Route,
     private readonly sink: FeedSink,
   ) {
-    this.unsubscribe = log.subscribe((event) => this.onLive(event), { onGap: () => this.onGap() });
+    this.unsubscribe = log.subscribe((event) => this.onLive(event), {
+      onGap: () => this.onGap(),
+      keys: agentKeys(route),
+    });
   }
 
   /** The cursor a client resumes from to continue exactly after what this feed delivered. */

@@ -3,6 +3,7 @@
 // log below answers synchronously. Both give ids of the form `<epoch>.<seq>`: one global order,
 // so an event's id is the cursor to resume after it, the same for every agent that receives it.
 import type { CallEvent, NewCallEvent } from '../shared/callEvent.ts';
+import { ListenerIndex } from './listenerIndex.ts';
 import { eventKeys } from './routing.ts';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -22,6 +23,8 @@ export interface SubscribeOptions {
    * connection dropped, or a sequence number was missed). Subscribers re-read from their cursor.
    */
   onGap?: () => void;
+  /** Only events stored under one of these routing keys (an agent's); all events when absent. */
+  keys?: readonly string[];
 }
 
 export interface Appended {
@@ -119,9 +122,10 @@ export class MemoryEventLog implements EventLog {
   readonly epoch: string;
   private seq = 0;
   private readonly rings = new Map<string, Ring>();
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners: ListenerIndex;
 
   constructor(private readonly options: MemoryEventLogOptions) {
+    this.listeners = new ListenerIndex(options.onListenerError);
     if (!Number.isInteger(options.capacityPerKey) || options.capacityPerKey < 1)
       throw new RangeError('capacityPerKey must be a positive integer');
     this.epoch = options.epoch ?? Date.now().toString(36);
@@ -140,13 +144,7 @@ export class MemoryEventLog implements EventLog {
       }
       ring.push({ seq: this.seq, event });
     }
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.onListenerError?.(error);
-      }
-    }
+    this.listeners.dispatch(event);
     return event;
   }
 
@@ -167,11 +165,8 @@ export class MemoryEventLog implements EventLog {
     return { events, resync };
   }
 
-  subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  subscribe(listener: EventListener, options?: SubscribeOptions): () => void {
+    return this.listeners.add(listener, options);
   }
 
   head(): string {

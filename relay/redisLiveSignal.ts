@@ -6,6 +6,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { CallEvent } from '../shared/callEvent.ts';
 import { type EventListener, parseCursor, type SubscribeOptions } from './eventLog.ts';
+import { ListenerIndex } from './listenerIndex.ts';
 
 export interface Logger {
   info(obj: object, msg: string): void;
@@ -23,7 +24,7 @@ export interface LiveSignalOptions {
 
 export class RedisLiveSignal {
   readonly connection: Redis;
-  private readonly listeners = new Set<{ listener: EventListener; onGap?: () => void }>();
+  private readonly listeners: ListenerIndex;
   /** The newest event heard, to notice a skipped sequence number. */
   private lastHeard: { epoch: string; seq: number } | null = null;
   /** Subscribed now; `everSubscribed` tells a re-subscription (after a drop) from the first. */
@@ -33,6 +34,7 @@ export class RedisLiveSignal {
   private waiters: (() => void)[] = [];
 
   constructor(private readonly options: LiveSignalOptions) {
+    this.listeners = new ListenerIndex(options.onListenerError);
     // Resubscribed by hand on every `ready`, so a gap is announced only once the channel is live.
     this.connection = new Redis(options.url, { ...options.redis, autoResubscribe: false });
     this.connection.on('error', (error: Error) => {
@@ -61,11 +63,7 @@ export class RedisLiveSignal {
   }
 
   subscribe(listener: EventListener, options: SubscribeOptions = {}): () => void {
-    const entry = { listener, onGap: options.onGap };
-    this.listeners.add(entry);
-    return () => {
-      this.listeners.delete(entry);
-    };
+    return this.listeners.add(listener, options);
   }
 
   clear(): void {
@@ -103,23 +101,11 @@ export class RedisLiveSignal {
     this.lastHeard = at;
     // Redis publishes in sequence order, so a jump means this instance missed a message.
     if (last && last.epoch === at.epoch && at.seq > last.seq + 1) this.gap();
-    for (const { listener } of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.onListenerError?.(error);
-      }
-    }
+    this.listeners.dispatch(event);
   }
 
   private gap(): void {
     this.options.log?.warn({}, 'redis: live signal may have missed events; subscribers re-read');
-    for (const { onGap } of [...this.listeners]) {
-      try {
-        onGap?.();
-      } catch (error) {
-        this.options.onListenerError?.(error);
-      }
-    }
+    this.listeners.gap();
   }
 }

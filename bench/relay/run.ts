@@ -45,7 +45,7 @@ async function connectAll(
         target
           .connect(a, cursors[a] || null, (seq, cursor) => {
             cursors[a] = cursor;
-            onEvent(a, seq);
+            if (seq !== null) onEvent(a, seq);
           })
           .then((ws) => {
             sockets[a] = ws;
@@ -148,6 +148,15 @@ for (const agents of AGENTS) {
       const target = system === 'ours' ? ours(server.url) : nchan(server.url);
       try {
         const row = await cell(server, target, agents, rate, storm, baseRss);
+        if (process.env.SHOW_METRICS && system === 'ours') {
+          const text = await (await fetch(`${server.url}/metrics`)).text();
+          console.error(
+            text
+              .split('\n')
+              .filter((l) => l.startsWith('screenpop_delivery_latency'))
+              .join('\n'),
+          );
+        }
         rows.push(row);
         console.error(
           `${system} agents=${agents} rate=${rate}${storm ? ' storm' : ''}: p50 ${row.p50.toFixed(2)} p99 ${row.p99.toFixed(2)} lost ${row.lost} dup ${row.dup}`,

@@ -2,7 +2,7 @@
 // runs on core 1, so its own lag does not count against either server).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -57,7 +57,7 @@ export async function startOurs(agents: number, port: number): Promise<Server> {
   const config = {
     listen: { host: '127.0.0.1', port },
     // The default per-source rate limit (600/min) would throttle the load itself.
-    pbx: { secret: BENCH_SECRET, ratePerMinute: 10_000_000 },
+    pbx: { secret: BENCH_SECRET, ratePerMinute: 1_000_000 },
     adminToken: 'bench-admin-token-0123456789',
     agents: Array.from({ length: agents }, (_, i) => ({
       user: `agent${i}`,
@@ -75,11 +75,16 @@ export async function startOurs(agents: number, port: number): Promise<Server> {
       '-c',
       SERVER_CORE,
       process.execPath,
+      // e.g. RELAY_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the relay under load.
+      ...(process.env.RELAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       resolve('build/relay/cli.js'),
       '--config',
       join(dir, 'config.json'),
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn', REDIS_URL: '' } },
+    {
+      stdio: ['ignore', process.env.RELAY_LOG ? openSync(process.env.RELAY_LOG, 'w') : 'ignore', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: process.env.RELAY_LOG ? 'info' : 'warn', REDIS_URL: '' },
+    },
   );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(`${url}/healthz`, child);
@@ -104,7 +109,7 @@ http {
   server {
     listen 127.0.0.1:${port};
     location ~ ^/pub/([\\w-]+)$ { nchan_publisher; nchan_channel_id $1; nchan_message_buffer_length 1000; nchan_message_timeout 1h; }
-    location ~ ^/sub/([\\w-]+)$ { nchan_subscriber; nchan_channel_id $1; }
+    location ~ ^/sub/([\\w-]+)$ { nchan_subscriber; nchan_channel_id $1; nchan_subscriber_first_message oldest; }
   }
 }`;
   writeFileSync(join(dir, 'nginx.conf'), conf);

@@ -4,7 +4,8 @@ import http from 'node:http';
 import WebSocket from 'ws';
 import { agentToken, BENCH_SECRET, extensionOf } from './servers.ts';
 
-export type OnEvent = (seq: number, cursor: string) => void;
+/** `seq` is null for a message that only moves the cursor (our relay's welcome). */
+export type OnEvent = (seq: number | null, cursor: string) => void;
 
 export interface Target {
   connect(agent: number, resumeFrom: string | null, onEvent: OnEvent): Promise<WebSocket>;
@@ -42,8 +43,12 @@ export function ours(base: string): Target {
         ws.once('error', fail);
         ws.on('message', (data) => {
           const msg = JSON.parse(String(data));
-          if (msg.type === 'welcome') ok(ws);
-          else if (msg.type === 'call') onEvent(Number(msg.event.callId.slice(1)), msg.event.id);
+          if (msg.type === 'welcome') {
+            // Like the extension: a first connection keeps the relay's head as its cursor, so a
+            // reconnect before its first call still replays what it missed.
+            if (!resumeFrom) onEvent(null, msg.cursor);
+            ok(ws);
+          } else if (msg.type === 'call') onEvent(Number(msg.event.callId.slice(1)), msg.event.id);
         });
       });
     },
