@@ -60,7 +60,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   let feed: ContactsFeed | null = null;
   if (config.contacts) {
-    feed = createContactsFeed({ file: config.contacts.file, log: app.log, clock });
+    feed = createContactsFeed({
+      source: config.contacts,
+      log: app.log,
+      clock,
+      region: config.ingest.defaultRegion,
+    });
     const contacts = feed;
     // Loaded before the first request, so a missing or headerless file stops start-up with a
     // clear message instead of serving an empty list; later failures keep the last good file.
@@ -93,7 +98,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       longPollMs: deps.longPollMs,
     });
   });
-  registerContactsRoutes(app, { agents, feed });
+  registerContactsRoutes(app, { agents, feed, region: config.ingest.defaultRegion });
   registerOpenApi(app);
   if (agents instanceof ManagedAgentDirectory)
     registerAdminRoutes(app, { adminToken: config.adminToken, agents, presence, clock });

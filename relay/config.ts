@@ -3,6 +3,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXTENSION_PATTERN, ID_PATTERN } from '../shared/callEvent.ts';
+import type { ContactsSource } from './contactSources.ts';
 import {
   type DeliveryConfig,
   parseDeliveryConfig,
@@ -26,8 +27,8 @@ export interface RelayConfig {
   ingest: IngestConfig;
   adminToken: string;
   agents: AgentConfig[];
-  /** Absolute path of the contacts CSV, or null when the relay serves no contacts. */
-  contacts: { file: string } | null;
+  /** The contacts CSV/JSON file or a directory of them (absolute), or null when the relay serves no contacts. */
+  contacts: ContactsSource | null;
   /**
    * Absolute path of the JSON file holding the agents (mapping and token hashes) in embedded mode.
    * `agents` above only seed it when it does not exist yet; after that it is the source of truth.
@@ -149,7 +150,12 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
   };
   if (c.contacts !== undefined) {
     const contacts = object(c.contacts, 'contacts');
-    config.contacts = { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) };
+    if ((contacts.file === undefined) === (contacts.dir === undefined))
+      fail('contacts', 'must have exactly one of file or dir');
+    config.contacts =
+      contacts.dir === undefined
+        ? { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) }
+        : { dir: resolve(baseDir, text(contacts.dir, 'contacts.dir', 4096)) };
   }
   if (c.state !== undefined) {
     const state = object(c.state, 'state');
@@ -201,13 +207,14 @@ export function loadConfig(file: string): RelayConfig {
   }
   const config = parseConfig(raw, dirname(path));
   if (config.contacts) {
+    const [field, path] =
+      config.contacts.file !== undefined
+        ? ['contacts.file', config.contacts.file]
+        : ['contacts.dir', config.contacts.dir];
     try {
-      accessSync(config.contacts.file, constants.R_OK);
+      accessSync(path, constants.R_OK);
     } catch (error) {
-      fail(
-        'contacts.file',
-        `cannot be read: ${config.contacts.file} (${(error as NodeJS.ErrnoException).code})`,
-      );
+      fail(field, `cannot be read: ${path} (${(error as NodeJS.ErrnoException).code})`);
     }
   }
   return config;

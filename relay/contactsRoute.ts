@@ -1,34 +1,53 @@
-// `GET /v1/contacts` (paged contact feed for the extension's cache) and `GET /healthz`.
+// `GET /v1/contacts` (the incremental contact feed for the extension's cache),
+// `GET /v1/contacts/lookup` (the live lookup on a cache miss) and `GET /healthz`.
 // Contacts are personal data: only a configured agent's token reads them.
-import type { FastifyInstance } from 'fastify';
-import type { ContactPage } from '../shared/contact.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ContactLookup, ContactPage } from '../shared/contact.ts';
+import { RULES } from './adapters/fields.ts';
 import type { AgentDirectory } from './agentDirectory.ts';
 import { bearerToken } from './auth.ts';
-import type { AgentConfig } from './config.ts';
 import { type ContactsFeed, DEFAULT_LIMIT, MAX_LIMIT } from './contactsFeed.ts';
 import { cors, preflight } from './cors.ts';
 import { badRequest, unauthorized } from './httpErrors.ts';
 
 export interface ContactsRouteOptions {
   agents: AgentDirectory;
-  /** Null when the config names no contacts file: the feed is then empty, not an error. */
+  /** Null when the config names no contacts source: the feed is then empty, not an error. */
   feed: ContactsFeed | null;
+  /** Region for reading a phone without a country code (`pbx.defaultRegion`). */
+  region: string;
 }
 
 const EMPTY: ContactPage = { contacts: [], deleted: [], cursor: '', done: true, total: 0 };
+/** Longer than any cursor we hand out; anything else is answered with `reset`, not refused. */
+const MAX_CURSOR = 100;
 
 function parseQuery(
   query: Record<string, unknown>,
-): { after: number; limit: number } | { field: string; reason: string } {
+): { after: string; limit: number } | { field: string; reason: string } {
   const after = query.after ?? '';
-  if (typeof after !== 'string' || !/^\d{0,9}$/.test(after))
+  if (typeof after !== 'string' || after.length > MAX_CURSOR)
     return { field: 'after', reason: 'after must be a cursor from a previous page (or empty)' };
   const limitText = query.limit ?? '';
   if (typeof limitText !== 'string' || !/^\d{0,9}$/.test(limitText) || limitText === '0')
     return { field: 'limit', reason: `limit must be a whole number from 1 to ${MAX_LIMIT}` };
   // Over-large pages are clamped rather than refused: the client just gets more pages.
   const limit = limitText === '' ? DEFAULT_LIMIT : Math.min(Number(limitText), MAX_LIMIT);
-  return { after: after === '' ? 0 : Number(after), limit };
+  return { after, limit };
+}
+
+/** True once the request carries a known agent token; else the 401 has been sent. */
+async function authorized(options: ContactsRouteOptions, request: FastifyRequest, reply: FastifyReply) {
+  const token = bearerToken(request.headers.authorization);
+  if (!token) {
+    unauthorized(reply, 'missing agent token: send Authorization: Bearer TOKEN');
+    return false;
+  }
+  if (!(await options.agents.byToken(token))) {
+    unauthorized(reply, 'unknown agent token');
+    return false;
+  }
+  return true;
 }
 
 export function registerContactsRoutes(app: FastifyInstance, options: ContactsRouteOptions): void {
@@ -37,12 +56,32 @@ export function registerContactsRoutes(app: FastifyInstance, options: ContactsRo
 
   app.options('/v1/contacts', preflight);
   app.get('/v1/contacts', { onRequest: cors }, async (request, reply) => {
-    const token = bearerToken(request.headers.authorization);
-    if (!token) return unauthorized(reply, 'missing agent token: send Authorization: Bearer TOKEN');
-    if (!(await options.agents.byToken(token))) return unauthorized(reply, 'unknown agent token');
+    if (!(await authorized(options, request, reply))) return reply;
     const query = parseQuery(request.query as Record<string, unknown>);
     if ('field' in query) return badRequest(reply, query.reason, query.field);
     if (!options.feed) return EMPTY;
     return options.feed.page(query.after, query.limit);
   });
+
+  app.options('/v1/contacts/lookup', preflight);
+  app.get(
+    '/v1/contacts/lookup',
+    { onRequest: cors },
+    async (request, reply): Promise<ContactLookup | FastifyReply> => {
+      if (!(await authorized(options, request, reply))) return reply;
+      const phone = (request.query as Record<string, unknown>).phone;
+      let text = typeof phone === 'string' ? phone.trim() : '';
+      // `?phone=+7495…` typed by hand arrives with a space: the query string's `+`. Read it as meant.
+      if (text && /[?&]phone=\+/.test(request.url) && !text.startsWith('+')) text = `+${text}`;
+      if (!text) return badRequest(reply, 'phone is required', 'phone');
+      if (text.length > RULES.phone.max || !RULES.phone.pattern.test(text))
+        return badRequest(
+          reply,
+          `phone must be a phone number (at most ${RULES.phone.max} characters: ${RULES.phone.allowed})`,
+          'phone',
+        );
+      // Internal and unreadable numbers simply match nobody: the caller asked "who is this?".
+      return { contacts: options.feed ? await options.feed.findByPhone(text, options.region) : [] };
+    },
+  );
 }
