@@ -1,11 +1,11 @@
-// The extension's IndexedDB: the contact cache (multi-entry index of E.164 keys), the call queue
-// and small metadata. Tests run it on fake-indexeddb (`fake-indexeddb/auto`) under their own names.
+// The extension's IndexedDB: the contact cache (multi-entry index of match keys, index of sync
+// generations), the call queue and small metadata (sync state). Tests run it on fake-indexeddb (`fake-indexeddb/auto`) under their own names.
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Contact } from '../shared/contact.ts';
 import type { QueuedCall } from '../shared/messages.ts';
 
 export interface StoredContact extends Contact {
-  /** E.164 keys of `phones` under the default region at sync time. */
+  /** Match keys of `phones` under the default region at sync time (shared/match.ts). */
   keys: string[];
   /** Sync generation that last wrote this contact; older generations are removed after a full sync. */
   gen: number;
@@ -21,7 +21,7 @@ export interface StoredCall extends QueuedCall {
 }
 
 export interface ScreenPopDb extends DBSchema {
-  contacts: { key: string; value: StoredContact; indexes: { keys: string } };
+  contacts: { key: string; value: StoredContact; indexes: { keys: string; gen: number } };
   calls: { key: string; value: StoredCall; indexes: { at: string } };
   meta: { key: string; value: unknown };
 }
@@ -30,14 +30,27 @@ export type Db = IDBPDatabase<ScreenPopDb>;
 
 export const DB_NAME = 'screenpop';
 
+export const DB_VERSION = 2;
+
+/**
+ * Version 1: the stores. Version 2: an index of sync generations (the sweep after a full walk
+ * reads only stale contacts). Version-1 contacts lack the national-number keys; there is no sync
+ * state in a version-1 database, so the next sync walks the whole feed and rewrites every record.
+ */
 export function openDb(name = DB_NAME): Promise<Db> {
-  return openDB<ScreenPopDb>(name, 1, {
-    upgrade(db) {
-      const contacts = db.createObjectStore('contacts', { keyPath: 'id' });
-      contacts.createIndex('keys', 'keys', { multiEntry: true });
-      const calls = db.createObjectStore('calls', { keyPath: 'id' });
-      calls.createIndex('at', 'at');
-      db.createObjectStore('meta');
+  return openDB<ScreenPopDb>(name, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) {
+        const contacts = db.createObjectStore('contacts', { keyPath: 'id' });
+        contacts.createIndex('keys', 'keys', { multiEntry: true });
+        const calls = db.createObjectStore('calls', { keyPath: 'id' });
+        calls.createIndex('at', 'at');
+        db.createObjectStore('meta');
+      }
+      if (oldVersion < 2) {
+        tx.objectStore('contacts').createIndex('gen', 'gen');
+        void tx.objectStore('meta').delete('syncState');
+      }
     },
   });
 }

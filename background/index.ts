@@ -2,14 +2,15 @@
 // worker woken by an alarm or a message has them before the first event is dispatched.
 import browser from '../shared/browser.ts';
 import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
-import { relayBase, type Settings, streamUrl } from '../shared/settings.ts';
+import { defaults, keepStoredSyncMinutes, relayBase, type Settings, streamUrl } from '../shared/settings.ts';
 import { getCall, listCalls, putCall } from './callQueue.ts';
 import { RelayConnection } from './connection.ts';
 import { type Db, openDb } from './db.ts';
+import { liveLookup } from './lookup.ts';
 import { dispatch, type Handlers, isOwnPage } from './messenger.ts';
-import { applyEvent, openAction } from './popCall.ts';
+import { applyEvent, openAction, pickCandidate } from './popCall.ts';
 import { loadSettings, SETTINGS_KEY, saveSettings } from './settingsStore.ts';
-import { lastSyncStatus, syncContacts } from './sync.ts';
+import { lastSyncStatus, recordSyncError, syncContacts } from './sync.ts';
 
 const KEEPALIVE_ALARM = 'keepalive';
 const SYNC_ALARM = 'contacts-sync';
@@ -41,10 +42,10 @@ void boot();
 
 function boot() {
   booted ??= (async () => {
-    await ensureAlarms();
     const db = await openDb();
     const { settings, errors } = await loadSettings(browser.storage.local);
     if (errors.length) console.warn('ScreenPop: stored settings had bad fields, defaults used', errors);
+    await ensureAlarms(settings);
     const connection = connect(db, settings);
     if (connection) void runSync();
     return { db, settings, connection };
@@ -59,11 +60,14 @@ async function restart(): Promise<void> {
   await boot();
 }
 
-async function ensureAlarms(): Promise<void> {
+async function ensureAlarms(settings: Settings): Promise<void> {
   // 30 s is the shortest period Chrome allows; it revives a worker the browser stopped.
   if (!(await browser.alarms.get(KEEPALIVE_ALARM)))
     browser.alarms.create(KEEPALIVE_ALARM, { periodInMinutes: 0.5 });
-  if (!(await browser.alarms.get(SYNC_ALARM))) browser.alarms.create(SYNC_ALARM, { periodInMinutes: 15 });
+  // Re-created only when the admin changed the interval, so a restart does not postpone it.
+  const sync = await browser.alarms.get(SYNC_ALARM);
+  const minutes = settings.contactSyncMinutes;
+  if (sync?.periodInMinutes !== minutes) browser.alarms.create(SYNC_ALARM, { periodInMinutes: minutes });
 }
 
 function connect(db: Db, settings: Settings): RelayConnection | null {
@@ -85,7 +89,7 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
     },
     saveCursor: (cursor) => browser.storage.local.set({ [CURSOR_KEY]: { owner: cursorOwner, cursor } }),
     onEvent: async (event) => {
-      const outcome = await applyEvent({ db, settings, openUrl }, event);
+      const outcome = await applyEvent(popDeps(db, settings, connection), event);
       if (outcome !== 'replayed') await bumpQueue();
     },
     onStatus: publishStatus,
@@ -93,6 +97,29 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
   });
   connection.ensure();
   return connection;
+}
+
+function popDeps(db: Db, settings: Settings, connection: RelayConnection | null) {
+  const base = relayBase(settings.relayUrl);
+  return {
+    db,
+    settings,
+    openUrl,
+    agentUser: connection?.current.user,
+    lookup: base
+      ? (e164: string) =>
+          liveLookup(
+            {
+              db,
+              fetch: (input, init) => fetch(input, init),
+              relayBase: base,
+              token: settings.agentToken,
+              region: settings.defaultRegion,
+            },
+            e164,
+          )
+      : undefined,
+  };
 }
 
 async function openUrl(url: string): Promise<void> {
@@ -129,9 +156,7 @@ function runSync(): Promise<SyncStatus> {
         region: settings.defaultRegion,
       });
     } catch (err) {
-      const status = { ...(await lastSyncStatus(db)), error: String(err) };
-      await db.put('meta', status, 'syncStatus');
-      return status;
+      return await recordSyncError(db, err instanceof Error ? err.message : String(err));
     } finally {
       syncing = null;
     }
@@ -141,13 +166,26 @@ function runSync(): Promise<SyncStatus> {
 
 const handlers: Handlers = {
   'settings.get': async () => loadSettings(browser.storage.local),
-  'settings.save': async ({ settings }) => saveSettings(browser.storage.local, settings),
+  'settings.save': async ({ settings }) =>
+    saveSettings(
+      browser.storage.local,
+      keepStoredSyncMinutes(settings, (await loadSettings(browser.storage.local)).settings),
+    ),
   'calls.list': async () => ({ calls: await listCalls((await boot()).db) }),
   'calls.resume': async ({ id }) => {
     const { db, settings } = await boot();
     const call = await getCall(db, id);
     if (!call) return { ok: false, error: 'errCallNotFound' };
     const result = await openAction({ db, settings, openUrl }, call);
+    await putCall(db, call);
+    await bumpQueue();
+    return { ...result, url: call.url };
+  },
+  'calls.pick': async ({ id, contactId }) => {
+    const { db, settings, connection } = await boot();
+    const call = await getCall(db, id);
+    if (!call) return { ok: false, error: 'errCallNotFound' };
+    const result = await pickCandidate(popDeps(db, settings, connection), call, contactId);
     await putCall(db, call);
     await bumpQueue();
     return { ...result, url: call.url };

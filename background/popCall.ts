@@ -1,19 +1,30 @@
 // What happens when a call event arrives: record it in the queue, match the caller against the
-// contact cache, and open the CRM tab for its keypress. Browser access comes in as `openUrl`.
+// contact cache (live lookup on a miss), and open the CRM tab for its keypress for the best
+// candidate; the queue row keeps every candidate so the agent can pick another. Browser access comes
+// in as `openUrl` and `lookup`.
 import { chooseAction } from '../shared/actions.ts';
 import type { CallEvent, CallState } from '../shared/callEvent.ts';
+import type { Candidate } from '../shared/match.ts';
+import type { MatchCandidate } from '../shared/messages.ts';
 import { type NormalizedPhone, normalizePhone } from '../shared/phone.ts';
 import type { Settings } from '../shared/settings.ts';
 import { buildUrl, type TemplateValues } from '../shared/template.ts';
 import { getCall, putCall } from './callQueue.ts';
-import { findByPhone, toMatched } from './contactStore.ts';
-import type { Db, StoredCall, StoredContact } from './db.ts';
+import { findCandidates, toMatchCandidate } from './contactStore.ts';
+import type { Db, StoredCall } from './db.ts';
 
 export interface PopDeps {
   db: Db;
   settings: Settings;
   /** Opens (and focuses) a tab; rejects when the browser refused. */
   openUrl: (url: string) => Promise<void>;
+  /** The agent's relay user (the connection's welcome): their own contacts rank first. */
+  agentUser?: string;
+  /**
+   * Asks the relay for this E.164 number when the cache has no match, and caches what it finds;
+   * resolves false (never rejects) on a timeout or error.
+   */
+  lookup?: (e164: string) => Promise<boolean>;
 }
 
 // Logo CRM pops when the call is answered; other states only update the queue row.
@@ -27,12 +38,9 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   const { db, settings } = deps;
   const phone = normalizePhone(event.callerId, settings.defaultRegion);
   // Both reads at once: the pop waits on them, and a new call needs the match anyway.
-  const [existing, matches] = await Promise.all([
-    getCall(db, event.callId),
-    phone ? findByPhone(db, phone.e164) : Promise.resolve([]),
-  ]);
+  const [existing, matches] = await Promise.all([getCall(db, event.callId), match(deps, phone)]);
   if (existing?.eventIds.includes(event.id)) return 'replayed';
-  const call = existing ?? newCall(event, phone, matches[0]);
+  const call = existing ?? (await newCall(deps, event, phone, matches));
   call.state = event.state;
   call.keypress = event.keypress || call.keypress;
   call.eventIds = [...call.eventIds, event.id].slice(-MAX_EVENT_IDS);
@@ -48,11 +56,23 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   return outcome;
 }
 
-function newCall(
+function match(deps: PopDeps, phone: NormalizedPhone | null): Promise<Candidate[]> {
+  if (!phone) return Promise.resolve([]);
+  return findCandidates(deps.db, phone, deps.settings.defaultRegion, deps.agentUser);
+}
+
+async function newCall(
+  deps: PopDeps,
   event: CallEvent,
   phone: NormalizedPhone | null,
-  best: StoredContact | undefined,
-): StoredCall {
+  cached: Candidate[],
+): Promise<StoredCall> {
+  let matches = cached;
+  // A contact created minutes ago is not in the cache yet; only a new call asks the relay.
+  if (phone && !matches.length && deps.lookup && (await deps.lookup(phone.e164)))
+    matches = await match(deps, phone);
+  const candidates = matches.map(toMatchCandidate);
+  const best = candidates[0];
   return {
     id: event.callId,
     callId: event.callId,
@@ -64,11 +84,33 @@ function newCall(
     extension: event.extension,
     agentId: event.agentId,
     keypress: event.keypress,
-    contact: best && toMatched(best),
+    contact: best && contactOf(best),
+    candidates: candidates.length ? candidates : undefined,
     action: null,
     eventIds: [],
     popped: false,
   };
+}
+
+function contactOf(c: MatchCandidate) {
+  return { id: c.id, kind: c.kind, name: c.name, companyId: c.companyId, company: c.company };
+}
+
+/**
+ * The agent picked another of the call's candidates: it becomes the call's contact and its action
+ * opens (a call that had no contact now opens the keypress action, not "unknown").
+ */
+export async function pickCandidate(
+  deps: PopDeps,
+  call: StoredCall,
+  contactId: string,
+): Promise<{ ok: boolean; error?: string }> {
+  const picked = call.candidates?.find((c) => c.id === contactId);
+  if (!picked) return { ok: false, error: 'errCandidateNotFound' };
+  call.contact = contactOf(picked);
+  // The agent asked for this contact: a keypress mapped to no pop still opens its card.
+  call.action = chooseAction(call.keypress, true, deps.settings) ?? 'card';
+  return openAction(deps, call);
 }
 
 /** Opens the call's action; records the URL or the reason nothing was opened on `call`. */

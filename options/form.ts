@@ -65,8 +65,14 @@ export function settingsToForm(settings: Settings): FormState {
   return { values, otherKeypress };
 }
 
-/** The full Settings object the form describes, unvalidated: the background validates on save. */
-export function formToSettings(form: FormState): Settings {
+/**
+ * The settings this form edits, unvalidated: the background validates on save. The sync interval
+ * is edited (and saved) by the contacts section; a save without it keeps the stored value, so this
+ * form can never overwrite a newer interval with the one it loaded.
+ */
+export type FormSettings = Omit<Settings, 'contactSyncMinutes'>;
+
+export function formToSettings(form: FormState): FormSettings {
   const v = form.values;
   const keypressActions: Record<string, KeypressTarget> = { ...form.otherKeypress };
   for (const digit of SHOWN_DIGITS) {

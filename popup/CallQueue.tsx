@@ -1,7 +1,7 @@
 import type { QueuedCall } from '../shared/messages.ts';
 import { t } from '../shared/rpc.ts';
 import { errorText } from '../shared/uiText.ts';
-import { type CallRow, type FormatDate, NO_VALUE, toCallRow } from './queue.ts';
+import { type CallRow, type CandidateRow, type FormatDate, NO_VALUE, toCallRow } from './queue.ts';
 
 interface Props {
   calls: QueuedCall[];
@@ -9,10 +9,15 @@ interface Props {
   /** The id of the call being resumed, to mark its row busy. */
   pendingId: string | null;
   onResume: (id: string) => void;
+  /** Opens the call's action for another contact its number matched. */
+  onPick: (id: string, contactId: string) => void;
 }
 
-/** The call queue as a dense table; each row is a button that opens the call's action again. */
-export function CallQueue({ calls, formatDate, pendingId, onResume }: Props) {
+/**
+ * The call queue as a dense table; each row is a button that opens the call's action again. A call
+ * whose number matched several contacts lists the others under its row, each a button to pick it.
+ */
+export function CallQueue({ calls, formatDate, pendingId, onResume, onPick }: Props) {
   return (
     <div class="queue">
       <div class="queue-row queue-head">
@@ -24,11 +29,17 @@ export function CallQueue({ calls, formatDate, pendingId, onResume }: Props) {
         <span title={t('colKeypress')}>{t('colKeypress')}</span>
       </div>
       <ol class="queue-list">
-        {calls.map((call) => (
-          <li key={call.id}>
-            <Row row={toCallRow(call, formatDate)} busy={pendingId === call.id} onResume={onResume} />
-          </li>
-        ))}
+        {calls.map((call) => {
+          const row = toCallRow(call, formatDate);
+          return (
+            <li key={call.id}>
+              <Row row={row} busy={pendingId === call.id} onResume={onResume} />
+              {row.others.length > 0 && (
+                <Others others={row.others} busy={pendingId === call.id} onPick={(c) => onPick(row.id, c)} />
+              )}
+            </li>
+          );
+        })}
       </ol>
     </div>
   );
@@ -73,5 +84,43 @@ function Row({ row, busy, onResume }: { row: CallRow; busy: boolean; onResume: (
         </span>
       )}
     </button>
+  );
+}
+
+function Others({
+  others,
+  busy,
+  onPick,
+}: {
+  others: CandidateRow[];
+  busy: boolean;
+  onPick: (contactId: string) => void;
+}) {
+  return (
+    <div class="candidates" data-testid="candidates">
+      <span class="candidates-title">{t('candidatesTitle')}</span>
+      <ul>
+        {others.map((c) => (
+          <li key={c.contactId}>
+            <button
+              type="button"
+              class="candidate"
+              data-testid="candidate"
+              data-contact-id={c.contactId}
+              aria-busy={busy}
+              title={t('pickHint')}
+              onClick={() => onPick(c.contactId)}
+            >
+              <span class="name">{c.name}</span>
+              {c.company && <span class="sub">{c.company}</span>}
+              <span class="reason">
+                {t(c.reasonKey)}
+                {c.own && ` · ${t('matchOwn')}`}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -25,6 +25,18 @@ export function Popup() {
       setPendingId(null);
     }
   };
+  const pick = async (id: string, contactId: string) => {
+    setResumeError(null);
+    setPendingId(id);
+    try {
+      const res = await send('calls.pick', { id, contactId });
+      if (!res?.ok) setResumeError(res?.error || 'errResumeFailed');
+    } catch {
+      setResumeError('errBackground');
+    } finally {
+      setPendingId(null);
+    }
+  };
   const openOptions = () => void browser.runtime.openOptionsPage();
   const problem = resumeError ?? loadError;
 
@@ -60,7 +72,13 @@ export function Popup() {
             {t('queueEmpty')}
           </p>
         ) : (
-          <CallQueue calls={calls} formatDate={formatDate} pendingId={pendingId} onResume={resume} />
+          <CallQueue
+            calls={calls}
+            formatDate={formatDate}
+            pendingId={pendingId}
+            onResume={resume}
+            onPick={pick}
+          />
         )}
       </main>
     </>

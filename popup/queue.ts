@@ -40,6 +40,18 @@ export interface CallRow {
   actionKey: string;
   /** `_locales` key of why nothing was opened. */
   errorKey: string | null;
+  /** The other contacts the number matched, best first (empty when there was one or none). */
+  others: CandidateRow[];
+}
+
+export interface CandidateRow {
+  contactId: string;
+  name: string;
+  /** Company under the name, when it says something the name does not. */
+  company: string | null;
+  /** `_locales` key of why it matched. */
+  reasonKey: string;
+  own: boolean;
 }
 
 export function toCallRow(call: QueuedCall, formatDate: FormatDate): CallRow {
@@ -62,6 +74,19 @@ export function toCallRow(call: QueuedCall, formatDate: FormatDate): CallRow {
     keypress: call.keypress || NO_VALUE,
     actionKey: `action_${call.action ?? 'none'}`,
     errorKey: call.error || null,
+    others: (call.candidates ?? [])
+      .filter((c) => c.id !== call.contact?.id)
+      .map((c) => {
+        const cName = c.name.trim() || c.company?.trim() || c.id;
+        const cCompany = c.company?.trim() || null;
+        return {
+          contactId: c.id,
+          name: cName,
+          company: cCompany && cCompany !== cName ? cCompany : null,
+          reasonKey: `match_${c.reason}`,
+          own: c.own,
+        };
+      }),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { ActionKind } from './actions.ts';
 import type { CallState } from './callEvent.ts';
 import type { ContactKind } from './contact.ts';
+import type { MatchReason } from './match.ts';
 import type { FieldError, Settings } from './settings.ts';
 
 export interface MatchedContact {
@@ -11,6 +12,15 @@ export interface MatchedContact {
   name: string;
   companyId?: string;
   company?: string;
+}
+
+/** One contact the caller's number matched, and why. */
+export interface MatchCandidate extends MatchedContact {
+  reason: MatchReason;
+  /** The contact's phone, as written in the source, that matched. */
+  phone: string;
+  /** The contact's owner is the calling agent. */
+  own: boolean;
 }
 
 /** A call as the popup's queue shows it. */
@@ -27,6 +37,8 @@ export interface QueuedCall {
   agentId?: string;
   keypress?: string;
   contact?: MatchedContact;
+  /** Every contact the number matched, best first; `contact` is the one the pop used. */
+  candidates?: MatchCandidate[];
   action: ActionKind | null;
   /** The URL that was opened, when one was. */
   url?: string;
@@ -47,10 +59,34 @@ export interface ConnectionStatus {
   reason?: string;
 }
 
+export interface SyncProgress {
+  /** Contacts (and deletions) handled in the running walk. */
+  done: number;
+  /** Contacts in the source, as the feed last said. */
+  total: number;
+  ratePerSecond: number;
+  /** True while walking the whole snapshot, false while fetching changes only. */
+  full: boolean;
+}
+
+export interface SyncResult {
+  /** ISO time the sync ended. */
+  at: string;
+  added: number;
+  changed: number;
+  deleted: number;
+  full: boolean;
+  error?: string;
+}
+
 export interface SyncStatus {
   contacts: number;
+  /** ISO time of the last sync that ended without error. */
   lastSyncAt?: string;
   error?: string;
+  /** Present while a sync is running (or was stopped mid-way and will resume). */
+  progress?: SyncProgress;
+  last?: SyncResult;
 }
 
 export interface MessageMap {
@@ -60,6 +96,11 @@ export interface MessageMap {
   'calls.list': { req: undefined; res: { calls: QueuedCall[] } };
   /** Opens the call's action again. */
   'calls.resume': { req: { id: string }; res: { ok: boolean; url?: string; error?: string } };
+  /** Opens the call's action for another of its candidates and makes it the call's contact. */
+  'calls.pick': {
+    req: { id: string; contactId: string };
+    res: { ok: boolean; url?: string; error?: string };
+  };
   'status.get': { req: undefined; res: { connection: ConnectionStatus; sync: SyncStatus } };
   'contacts.sync': { req: undefined; res: SyncStatus };
 }

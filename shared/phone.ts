@@ -1,12 +1,21 @@
 // Phone normalisation: every human format of one number must reach the same E.164 key,
 // e.g. `05334979714`, `5334979714`, `+90 (533) 497-9714` and `0090 533 497 97 14` with region TR.
-import { type CountryCode, getCountries, parsePhoneNumberFromString } from 'libphonenumber-js';
+import {
+  type CountryCode,
+  getCountries,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js';
 
 export interface NormalizedPhone {
   e164: string;
   /** The national form for display, e.g. `0533 497 97 14`. */
   national: string;
   country?: string;
+  /** Country calling code without `+`, e.g. `90`. */
+  countryCode: string;
+  /** National significant number (no trunk prefix), e.g. `5334979714`: the fallback match key. */
+  nsn: string;
 }
 
 const COUNTRIES = new Set<string>(getCountries());
@@ -15,7 +24,7 @@ export function isRegion(code: string): code is CountryCode {
   return COUNTRIES.has(code);
 }
 
-/** Extensions and short service numbers are internal calls, never customers. */
+/** Extensions and short service numbers (up to 6 digits) are internal calls, never customers. */
 export function isInternalNumber(raw: string): boolean {
   const digits = raw.replace(/\D/g, '');
   return digits.length > 0 && digits.length <= 6 && !raw.trim().startsWith('+');
@@ -25,9 +34,26 @@ export function isInternalNumber(raw: string): boolean {
 export function normalizePhone(raw: string, region: string): NormalizedPhone | null {
   const text = raw.trim();
   if (!text || isInternalNumber(text)) return null;
-  const parsed = parsePhoneNumberFromString(text, isRegion(region) ? region : undefined);
+  let parsed = parse(text, region);
+  // `00` is the international prefix almost everywhere, but not in every region's metadata
+  // (Russia dials 8~10): a `00…` number the region cannot read is read as `+…`.
+  const compact = text.replace(/[\s().-]/g, '');
+  if (!parsed?.isValid() && /^00[1-9]/.test(compact)) {
+    const international = parse(`+${compact.slice(2)}`, region);
+    if (international?.isPossible()) parsed = international;
+  }
   if (!parsed?.isPossible()) return null;
-  return { e164: parsed.number, national: parsed.formatNational(), country: parsed.country };
+  return {
+    e164: parsed.number,
+    national: parsed.formatNational(),
+    country: parsed.country,
+    countryCode: parsed.countryCallingCode,
+    nsn: parsed.nationalNumber,
+  };
+}
+
+function parse(text: string, region: string): PhoneNumber | undefined {
+  return parsePhoneNumberFromString(text, isRegion(region) ? region : undefined);
 }
 
 /** Index keys for a contact's phones: each distinct E.164 form. */

@@ -14,7 +14,13 @@ export const defaults = {
   },
   keypressActions: { '1': 'card', '2': 'quote', '3': 'ticket' } as Record<string, KeypressTarget>,
   defaultAction: 'card' as KeypressTarget,
+  /** Minutes between scheduled contact syncs (the worker also syncs on start and on demand). */
+  contactSyncMinutes: 15,
 };
+
+/** Scheduled sync interval bounds: Chrome's alarms fire at most every 30 s; once a day at least. */
+export const SYNC_MINUTES_MIN = 1;
+export const SYNC_MINUTES_MAX = 1440;
 
 export type Settings = typeof defaults;
 
@@ -33,6 +39,7 @@ export type FieldErrorCode =
   | 'errTemplateOrigin'
   | 'errKeypress'
   | 'errAction'
+  | 'errSyncMinutes'
   | 'errUnknownField';
 
 export interface FieldError {
@@ -54,7 +61,7 @@ export interface Validated {
  */
 export function validateSettings(input: unknown): Validated {
   const errors: FieldError[] = [];
-  const out: Settings = structuredClone(defaults);
+  const out: Settings = structuredClone(defaults) as Settings;
   if (!isObject(input)) return { settings: out, errors: [{ field: '', code: 'errNotObject' }] };
   const fail = (field: string, code: FieldErrorCode): void => {
     errors.push({ field, code });
@@ -109,6 +116,17 @@ export function validateSettings(input: unknown): Validated {
       out.defaultAction = input.defaultAction as KeypressTarget;
     else fail('defaultAction', 'errAction');
   }
+  if (input.contactSyncMinutes !== undefined) {
+    const minutes = input.contactSyncMinutes;
+    if (
+      typeof minutes === 'number' &&
+      Number.isInteger(minutes) &&
+      minutes >= SYNC_MINUTES_MIN &&
+      minutes <= SYNC_MINUTES_MAX
+    )
+      out.contactSyncMinutes = minutes;
+    else fail('contactSyncMinutes', 'errSyncMinutes');
+  }
   return { settings: out, errors };
 }
 
@@ -144,6 +162,15 @@ function readCrm(
     if (built.ok) out.crm.templates[action] = template;
     else fail(field, built.error);
   }
+}
+
+/**
+ * The main options form does not carry `contactSyncMinutes` (the contacts section edits it): a save
+ * without the field keeps the stored value instead of resetting it to the default.
+ */
+export function keepStoredSyncMinutes(input: unknown, stored: Settings): unknown {
+  if (!isObject(input) || 'contactSyncMinutes' in input) return input;
+  return { ...input, contactSyncMinutes: stored.contactSyncMinutes };
 }
 
 /** The relay's HTTP base URL (`https://relay.example.com/prefix`) from what the admin typed. */

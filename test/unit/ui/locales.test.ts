@@ -38,6 +38,7 @@ const FIELD_ERROR_CODES = Object.keys({
   errTemplateOrigin: true,
   errKeypress: true,
   errAction: true,
+  errSyncMinutes: true,
   errUnknownField: true,
 } satisfies Record<FieldErrorCode, true>);
 
@@ -50,6 +51,7 @@ const BACKGROUND_ERROR_KEYS = [
   'errNoAction',
   'errCallNotFound',
   'errTabFailed',
+  'errCandidateNotFound',
 ];
 
 /** Messages that read the same in English and in the other language, on purpose. */
