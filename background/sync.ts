@@ -61,8 +61,10 @@ export async function syncContacts(deps: SyncDeps): Promise<SyncStatus> {
   if (!state.running)
     state = { ...state, running: true, startedAt: now().toISOString(), done: 0, counts: zero() };
   let resets = 0;
+  let prefetched: Promise<ContactPage> | null = null;
   for (let page = 0; page < (deps.maxPages ?? MAX_PAGES); page++) {
-    const body = await fetchPage(deps, state.cursor);
+    const body = await (prefetched ?? fetchPage(deps, state.cursor));
+    prefetched = null;
     if (body.reset) {
       // A relay that keeps answering `reset` would otherwise loop forever.
       if (++resets > 1) throw new Error('contact feed keeps asking for a reset');
@@ -75,6 +77,11 @@ export async function syncContacts(deps: SyncDeps): Promise<SyncStatus> {
     // A snapshot whose cursor stops moving would end the walk early, and the sweep would then
     // delete every contact it did not reach: fail instead, and resume from here next time.
     if (stuck && state.full) throw new Error('contact feed cursor did not advance');
+    // The next page downloads while this one is written: network and IndexedDB overlap.
+    if (!body.done && !stuck) {
+      prefetched = fetchPage(deps, body.cursor ?? '');
+      prefetched.catch(() => {});
+    }
     const counts = await putContacts(
       db,
       body.contacts,
