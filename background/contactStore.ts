@@ -1,4 +1,5 @@
 // The contact cache: batched writes inside IndexedDB transactions and lookups by match key.
+import type { IDBPTransaction } from 'idb';
 import type { Contact } from '../shared/contact.ts';
 import {
   approximateCandidates,
@@ -10,7 +11,7 @@ import {
 } from '../shared/match.ts';
 import type { MatchCandidate, MatchedContact } from '../shared/messages.ts';
 import type { NormalizedPhone } from '../shared/phone.ts';
-import type { Db, StoredContact } from './db.ts';
+import type { Db, ScreenPopDb, StoredContact } from './db.ts';
 
 export interface WriteCounts {
   added: number;
@@ -34,8 +35,11 @@ export async function putContacts(
   /** The store held none of these before (a first walk): skip the reads that tell added from changed. */
   allNew = false,
 ): Promise<WriteCounts> {
+  await ensureCount(db);
   const tx = db.transaction(['contacts', 'meta'], 'readwrite');
   const store = tx.objectStore('contacts');
+  // Queued before the writes, so it reads the count as it was before this page.
+  const countBefore = storedCount(tx);
   const counts: WriteCounts = { added: 0, changed: 0, deleted: 0 };
   // Requests in one transaction are queued together; awaiting them all at once keeps it short.
   const writes = contacts.map(async (c) => {
@@ -56,6 +60,8 @@ export async function putContacts(
   await Promise.all([...writes, ...removals]);
   // Still inside the transaction: the page's cursor and counts commit with the page, or not at all.
   const entries = Object.entries(meta?.(counts) ?? {});
+  const total = (await countBefore) + counts.added - counts.deleted;
+  entries.push([COUNT_KEY, total]);
   await Promise.all([...entries.map(([key, value]) => tx.objectStore('meta').put(value, key)), tx.done]);
   return counts;
 }
@@ -78,21 +84,53 @@ function sameContact(a: Contact, b: Contact): boolean {
  */
 export async function removeOlderThan(db: Db, gen: number, batch = 500): Promise<number> {
   let removed = 0;
+  await ensureCount(db);
   for (;;) {
-    const tx = db.transaction('contacts', 'readwrite');
-    const ids = await tx.store.index('gen').getAllKeys(IDBKeyRange.upperBound(gen, true), batch);
-    await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+    const tx = db.transaction(['contacts', 'meta'], 'readwrite');
+    const store = tx.objectStore('contacts');
+    const ids = await store.index('gen').getAllKeys(IDBKeyRange.upperBound(gen, true), batch);
+    const total = (await storedCount(tx)) - ids.length;
+    await Promise.all([
+      ...ids.map((id) => store.delete(id)),
+      tx.objectStore('meta').put(total, COUNT_KEY),
+      tx.done,
+    ]);
     removed += ids.length;
     if (ids.length < batch) return removed;
   }
 }
 
 export async function clearContacts(db: Db): Promise<void> {
-  await db.clear('contacts');
+  const tx = db.transaction(['contacts', 'meta'], 'readwrite');
+  await Promise.all([tx.objectStore('contacts').clear(), tx.objectStore('meta').put(0, COUNT_KEY), tx.done]);
 }
 
-export function countContacts(db: Db): Promise<number> {
-  return db.count('contacts');
+/**
+ * The number of cached contacts, kept in `meta` by every write. IndexedDB's own count() walks the
+ * whole store in Chromium: at a million contacts each call takes long enough, and blocks the sync's
+ * writes long enough, that polling the status would starve the sync.
+ */
+export async function countContacts(db: Db): Promise<number> {
+  await ensureCount(db);
+  return ((await db.get('meta', COUNT_KEY)) as number | undefined) ?? 0;
+}
+
+const COUNT_KEY = 'contactCount';
+
+type CountTx = IDBPTransaction<ScreenPopDb, ('contacts' | 'meta')[], 'readwrite'>;
+
+async function storedCount(tx: CountTx): Promise<number> {
+  return ((await tx.objectStore('meta').get(COUNT_KEY)) as number | undefined) ?? 0;
+}
+
+/** A cache written before the count was kept is counted once, in a transaction of its own. */
+async function ensureCount(db: Db): Promise<void> {
+  if ((await db.get('meta', COUNT_KEY)) !== undefined) return;
+  const tx = db.transaction(['contacts', 'meta'], 'readwrite');
+  const meta = tx.objectStore('meta');
+  if ((await meta.get(COUNT_KEY)) === undefined)
+    await meta.put(await tx.objectStore('contacts').count(), COUNT_KEY);
+  await tx.done;
 }
 
 /** Every contact indexed under this E.164 number, in no particular order. */
