@@ -123,6 +123,17 @@ async function storedCount(tx: CountTx): Promise<number> {
   return ((await tx.objectStore('meta').get(COUNT_KEY)) as number | undefined) ?? 0;
 }
 
+/**
+ * Counts the store once and keeps that. A first walk writes without reading (it assumes every
+ * contact is new), so a contact a live lookup cached meanwhile is counted twice until this runs.
+ */
+export async function recountContacts(db: Db): Promise<number> {
+  const tx = db.transaction(['contacts', 'meta'], 'readwrite');
+  const n = await tx.objectStore('contacts').count();
+  await Promise.all([tx.objectStore('meta').put(n, COUNT_KEY), tx.done]);
+  return n;
+}
+
 /** A cache written before the count was kept is counted once, in a transaction of its own. */
 async function ensureCount(db: Db): Promise<void> {
   if ((await db.get('meta', COUNT_KEY)) !== undefined) return;

@@ -9,6 +9,7 @@ import {
   clearContacts,
   countContacts,
   putContacts,
+  recountContacts,
   removeOlderThan,
   type WriteCounts,
 } from './contactStore.ts';
@@ -103,6 +104,7 @@ async function finish(deps: SyncDeps, walked: SyncState, now: () => Date): Promi
   let state = walked;
   if (state.full) {
     const swept = await removeOlderThan(db, state.gen);
+    if (state.fresh) await recountContacts(db);
     state = { ...state, full: false, counts: { ...state.counts, deleted: state.counts.deleted + swept } };
   }
   const at = now().toISOString();

@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { countContacts, findByPhone } from '../../../background/contactStore.ts';
+import { countContacts, findByPhone, putContacts } from '../../../background/contactStore.ts';
 import { openDb } from '../../../background/db.ts';
 import { lastSyncStatus, recordSyncError, syncContacts } from '../../../background/sync.ts';
+import type { Contact } from '../../../shared/contact.ts';
 import { FakeFeed, json, person } from './fakeFeed.ts';
 
 const base = { relayBase: 'http://relay.test', token: 'tok', region: 'TR' };
@@ -11,6 +12,21 @@ const ids = async (db: Awaited<ReturnType<typeof openDb>>, e164: string) =>
   (await findByPhone(db, e164)).map((c) => c.id);
 
 describe('contact sync', () => {
+  it('counts a contact once when a live lookup cached it before the first walk reached it', async () => {
+    const db = await openDb(`sync-${randomUUID()}`);
+    const contacts = Array.from({ length: 25 }, (_, i) => person(i));
+    const feed = new FakeFeed(contacts);
+    let requests = 0;
+    const fetchDuringWalk: typeof fetch = async (input, init) => {
+      // While the first walk runs, a call's live lookup caches the last contact (as on a miss).
+      if (++requests === 2) await putContacts(db, [contacts[24] as Contact], [], 'TR', 0);
+      return feed.fetch(input, init);
+    };
+    const status = await syncContacts({ ...base, db, fetch: fetchDuringWalk, pageSize: 10 });
+    expect(status.contacts).toBe(25);
+    expect(await countContacts(db)).toBe(25);
+  });
+
   it('pages through the feed with the agent token and indexes every number', async () => {
     const db = await openDb(`sync-${randomUUID()}`);
     const feed = new FakeFeed(Array.from({ length: 25 }, (_, i) => person(i)));
