@@ -331,6 +331,41 @@ export const OPENAPI = {
         responses: { '200': { description: 'ContactPage (shared/contact.ts)' }, ...errors(400, 401) },
       },
     },
+    '/v1/contacts/lookup': {
+      get: {
+        summary: 'Live lookup on a cache miss: every contact with this E.164 number',
+        security: [{ agentBearer: [] }],
+        parameters: queryParams(object({ phone: str('the caller number, any format') })),
+        responses: {
+          '200': { description: 'ContactLookup {contacts} (shared/contact.ts)' },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/v1/events': {
+      get: {
+        summary: 'Long-poll fallback: events after the cursor, waiting up to 25 s',
+        security: [{ agentBearer: [] }],
+        parameters: queryParams(object({ after: str('the last event id') })),
+        responses: { '200': { description: '{events, cursor, resync}' }, ...errors(400, 401) },
+      },
+    },
+    '/v1/sse': {
+      get: {
+        summary: 'Server-sent events; resume with Last-Event-ID',
+        security: [{ agentBearer: [] }],
+        responses: {
+          '200': { description: 'text/event-stream of welcome, resync and call events' },
+          ...errors(401),
+        },
+      },
+    },
+    '/readyz': {
+      get: {
+        summary: 'Readiness (Redis reachable in Redis mode)',
+        responses: { '200': { description: 'ready' } },
+      },
+    },
     '/healthz': {
       get: {
         summary: 'Liveness',

@@ -22,7 +22,15 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents the agent routes', () => {
-    for (const path of ['/v1/stream', '/v1/contacts', '/healthz'])
+    for (const path of [
+      '/v1/stream',
+      '/v1/contacts',
+      '/v1/contacts/lookup',
+      '/v1/events',
+      '/v1/sse',
+      '/healthz',
+      '/readyz',
+    ])
       expect(paths[path]?.get, path).toBeDefined();
   });
 
