@@ -1,6 +1,7 @@
 // The MV3 service worker's entry: every listener is registered synchronously at top level, so a
 // worker woken by an alarm or a message has them before the first event is dispatched.
 import browser from '../shared/browser.ts';
+import { isBusy, missedCount } from '../shared/busy.ts';
 import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
 import { defaults, keepStoredSyncMinutes, relayBase, type Settings, streamUrl } from '../shared/settings.ts';
 import { getCall, listCalls, putCall } from './callQueue.ts';
@@ -90,7 +91,9 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
     saveCursor: (cursor) => browser.storage.local.set({ [CURSOR_KEY]: { owner: cursorOwner, cursor } }),
     onEvent: async (event) => {
       const outcome = await applyEvent(popDeps(db, settings, connection), event);
-      if (outcome !== 'replayed') await bumpQueue();
+      if (outcome === 'replayed') return;
+      await bumpQueue();
+      await updateBadge(db, connection.current.user);
     },
     onStatus: publishStatus,
     log: (msg, extra) => console.info(`ScreenPop: ${msg}`, extra ?? ''),
@@ -136,6 +139,18 @@ async function openUrl(url: string): Promise<void> {
 
 function publishStatus(status: ConnectionStatus): void {
   void browser.storage.session.set({ connection: status });
+}
+
+/** Red while the agent is on a call; the number of missed calls in the queue. */
+async function updateBadge(db: Db, user: string | undefined): Promise<void> {
+  const calls = await listCalls(db, 100);
+  const missed = missedCount(calls);
+  const busy = isBusy(calls, user);
+  await Promise.all([
+    browser.action.setBadgeBackgroundColor({ color: busy ? '#cf222e' : '#57606a' }),
+    // An empty badge is not drawn at all: while busy it shows a dot so the red is visible.
+    browser.action.setBadgeText({ text: missed ? String(missed) : busy ? '●' : '' }),
+  ]);
 }
 
 async function bumpQueue(): Promise<void> {

@@ -42,6 +42,8 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   if (existing?.eventIds.includes(event.id)) return 'replayed';
   const call = existing ?? (await newCall(deps, event, phone, matches));
   call.state = event.state;
+  call.source = event.source;
+  if (event.answeredBy) call.answeredBy = event.answeredBy;
   call.keypress = event.keypress || call.keypress;
   call.eventIds = [...call.eventIds, event.id].slice(-MAX_EVENT_IDS);
 

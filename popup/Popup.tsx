@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import browser from '../shared/browser.ts';
 import { send, t } from '../shared/rpc.ts';
 import { errorText } from '../shared/uiText.ts';
+import { BusyLight } from './BusyLight.tsx';
 import { CallQueue } from './CallQueue.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { browserDateFormat } from './queue.ts';
@@ -45,6 +46,7 @@ export function Popup() {
       <header class="bar">
         <h1>{t('extName')}</h1>
         <ConnectionIndicator status={connection} />
+        <BusyLight calls={calls} connection={connection} />
         <button type="button" class="icon-button" onClick={openOptions} title={t('openOptions')}>
           <GearIcon />
           <span class="visually-hidden">{t('openOptions')}</span>

@@ -36,6 +36,10 @@ export interface QueuedCall {
   extension: string;
   agentId?: string;
   keypress?: string;
+  /** Who answered, when a ring group rang several agents (the relay's `answeredBy`). */
+  answeredBy?: string;
+  /** The PBX format that reported the call (`logo`, `uis`, …). */
+  source?: string;
   contact?: MatchedContact;
   /** Every contact the number matched, best first; `contact` is the one the pop used. */
   candidates?: MatchCandidate[];

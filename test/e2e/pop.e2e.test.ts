@@ -123,6 +123,55 @@ describe('the popup', () => {
   });
 });
 
+describe('the busy light and badge', () => {
+  const event = (state: string) =>
+    fetch(`${relay.url}/v1/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        callId: 'BUSY1',
+        state,
+        extension: '911',
+        agentId: '911',
+        callerId: '05334979714',
+      }),
+    });
+  const badge = async () => {
+    const worker = await browser.worker();
+    return worker.evaluate(async () => {
+      const action = (
+        globalThis as unknown as {
+          chrome: {
+            action: {
+              getBadgeBackgroundColor(d: object): Promise<number[]>;
+              getBadgeText(d: object): Promise<string>;
+            };
+          };
+        }
+      ).chrome.action;
+      return { color: await action.getBadgeBackgroundColor({}), text: await action.getBadgeText({}) };
+    });
+  };
+
+  it('turns red while the agent is on a call and green after the hangup', async () => {
+    const popup = await openPopup(browser.context, browser.extensionId);
+    const light = popup.getByTestId('busy-light');
+    await expect.poll(() => light.getAttribute('data-state')).toBe('free');
+    const tab = browser.context.waitForEvent('page');
+    expect((await event('ringing')).status).toBe(200);
+    await popup.locator('[data-testid=call-row][data-call-id="BUSY1"]').waitFor();
+    expect(await light.getAttribute('data-state')).toBe('free');
+    expect((await event('answered')).status).toBe(200);
+    await expect.poll(() => light.getAttribute('data-state')).toBe('busy');
+    await expect.poll(async () => (await badge()).color).toEqual([207, 34, 46, 255]);
+    await (await tab).close();
+    expect((await event('hangup')).status).toBe(200);
+    await expect.poll(() => light.getAttribute('data-state')).toBe('free');
+    await expect.poll(async () => (await badge()).color).toEqual([87, 96, 106, 255]);
+    await popup.close();
+  });
+});
+
 describe('a stopped service worker', () => {
   it('still pops a call posted while it was down, once, after the alarm revives it', async () => {
     // A plain page hosts the CDP session: an extension page would keep the worker awake.
