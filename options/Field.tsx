@@ -51,12 +51,7 @@ export function TextField({ field, label, bind, hint, type = 'text', placeholder
           )}
           {after}
         </div>
-        {hint && (
-          <p class="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        <ErrorText id={id} field={field} code={bind.error} />
+        <FieldHelp id={id} field={field} hint={hint} code={bind.error} />
       </div>
     </div>
   );
@@ -90,14 +85,33 @@ export function SelectField({ field, label, bind, hint, options }: SelectProps) 
             </option>
           ))}
         </select>
-        {hint && (
-          <p class="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        <ErrorText id={id} field={field} code={bind.error} />
+        <FieldHelp id={id} field={field} hint={hint} code={bind.error} />
       </div>
     </div>
+  );
+}
+
+/** The hint and the error under a field, wired to it by aria-describedby ids. */
+function FieldHelp({
+  id,
+  field,
+  hint,
+  code,
+}: {
+  id: string;
+  field: FieldName;
+  hint?: ComponentChildren;
+  code: FieldErrorCode | undefined;
+}) {
+  return (
+    <>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <ErrorText id={id} field={field} code={code} />
+    </>
   );
 }
 
