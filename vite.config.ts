@@ -8,5 +8,10 @@ import manifest from './manifest.json' with { type: 'json' };
 export default defineConfig({
   plugins: [preact(), crx({ manifest })],
   publicDir: 'extension',
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'chrome116' },
+  build: {
+    outDir: process.env.SCREENPOP_DIST ?? 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    target: 'chrome116',
+  },
 });

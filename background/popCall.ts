@@ -2,11 +2,12 @@
 // contact cache (live lookup on a miss), and open the CRM tab for its keypress for the best
 // candidate; the queue row keeps every candidate so the agent can pick another. Browser access comes
 // in as `openUrl` and `lookup`.
-import { chooseAction } from '../shared/actions.ts';
+import { chooseAction, templateKeyFor, upgradeAction } from '../shared/actions.ts';
 import type { CallEvent, CallState } from '../shared/callEvent.ts';
 import type { Candidate } from '../shared/match.ts';
 import type { MatchCandidate } from '../shared/messages.ts';
 import { type NormalizedPhone, normalizePhone } from '../shared/phone.ts';
+import { effectiveTemplate, effectiveTemplates } from '../shared/presets.ts';
 import type { Settings } from '../shared/settings.ts';
 import { buildUrl, type TemplateValues } from '../shared/template.ts';
 import { getCall, putCall } from './callQueue.ts';
@@ -16,8 +17,10 @@ import type { Db, StoredCall } from './db.ts';
 export interface PopDeps {
   db: Db;
   settings: Settings;
-  /** Opens (and focuses) a tab; rejects when the browser refused. */
-  openUrl: (url: string) => Promise<void>;
+  /** Opens the action's tab by the admin's tab and focus policy; rejects when the browser refused. */
+  openUrl: (url: string, call: StoredCall) => Promise<void>;
+  /** Shows the desktop notification for a call that popped (or would have, had focus been kept). */
+  notify?: (call: StoredCall) => Promise<void>;
   /** The agent's relay user (the connection's welcome): their own contacts rank first. */
   agentUser?: string;
   /**
@@ -27,8 +30,8 @@ export interface PopDeps {
   lookup?: (e164: string) => Promise<boolean>;
 }
 
-// Logo CRM pops when the call is answered; other states only update the queue row.
-const POP_STATES: ReadonlySet<CallState> = new Set(['answered']);
+// Events after which a call is over, for its duration.
+const END_STATES: ReadonlySet<CallState> = new Set(['hangup', 'missed', 'busy']);
 // A call sees a handful of events; keep enough ids to recognise any replay of them.
 const MAX_EVENT_IDS = 32;
 
@@ -41,21 +44,38 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   const [existing, matches] = await Promise.all([getCall(db, event.callId), match(deps, phone)]);
   if (existing?.eventIds.includes(event.id)) return 'replayed';
   const call = existing ?? (await newCall(deps, event, phone, matches));
-  call.state = event.state;
+  // A late event (a replayed "ringing" after "hangup") must not move the call back.
+  if (!(existing && END_STATES.has(existing.state) && !END_STATES.has(event.state))) call.state = event.state;
   call.source = event.source;
   if (event.answeredBy) call.answeredBy = event.answeredBy;
+  if (event.state === 'answered') call.answeredAt ??= event.at;
+  if (END_STATES.has(event.state)) call.endedAt ??= event.at;
   call.keypress = event.keypress || call.keypress;
   call.eventIds = [...call.eventIds, event.id].slice(-MAX_EVENT_IDS);
 
   let outcome: Outcome = 'recorded';
-  if (!call.popped && POP_STATES.has(event.state)) {
-    call.action = chooseAction(call.keypress, Boolean(call.contact), settings);
-    const result = await openAction(deps, call);
+  if (!call.popped && event.state === popState(settings)) {
+    // Several agents rang; only the one who answered gets the pop (the rest keep the queue row).
+    if (event.answeredBy && deps.agentUser && event.answeredBy !== deps.agentUser) call.skipped = 'elsewhere';
+    else {
+      call.action = chooseAction(call.keypress, Boolean(call.contact), settings);
+      const result = await openAction(deps, call);
+      outcome = result.ok ? 'popped' : 'failed';
+      if (result.ok) await deps.notify?.(call).catch(() => undefined);
+    }
+    // Popped, failed or skipped: a call pops at most once, whatever events follow.
     call.popped = true;
-    outcome = result.ok ? 'popped' : 'failed';
+  } else if (!call.popped && settings.popOn === 'never' && event.state === 'answered') {
+    call.action = chooseAction(call.keypress, Boolean(call.contact), settings);
+    call.skipped = 'popOff';
   }
   await putCall(db, call);
   return outcome;
+}
+
+/** The event state that pops, or null when the admin turned pops off (the queue still fills). */
+function popState(settings: Settings): CallState | null {
+  return settings.popOn === 'never' ? null : settings.popOn;
 }
 
 function match(deps: PopDeps, phone: NormalizedPhone | null): Promise<Candidate[]> {
@@ -110,8 +130,9 @@ export async function pickCandidate(
   const picked = call.candidates?.find((c) => c.id === contactId);
   if (!picked) return { ok: false, error: 'errCandidateNotFound' };
   call.contact = contactOf(picked);
-  // The agent asked for this contact: a keypress mapped to no pop still opens its card.
-  call.action = chooseAction(call.keypress, true, deps.settings) ?? 'card';
+  // The agent asked for this contact: a keypress mapped to no pop (or to a search) opens its card.
+  const action = chooseAction(call.keypress, true, deps.settings);
+  call.action = action === null || action === 'search' || action === 'newContact' ? 'card' : action;
   return openAction(deps, call);
 }
 
@@ -119,18 +140,23 @@ export async function pickCandidate(
 export async function openAction(deps: PopDeps, call: StoredCall): Promise<{ ok: boolean; error?: string }> {
   call.url = undefined;
   call.error = undefined;
+  call.action = upgradeAction(call.action);
+  // Resuming a call that was never popped (pops off, a keypress mapped to none) opens its best
+  // action now: the agent clicked it.
+  call.action ??= chooseAction(call.keypress, Boolean(call.contact), deps.settings);
   if (!call.action) {
     call.error = 'errNoAction';
     return { ok: false, error: call.error };
   }
   const { crm } = deps.settings;
-  const built = buildUrl(crm.templates[call.action], templateValues(call), crm.origin);
+  const key = templateKeyFor(call.action, call.contact?.kind, effectiveTemplates(crm));
+  const built = buildUrl(effectiveTemplate(crm, key), templateValues(call), crm.origin);
   if (!built.ok) {
     call.error = built.error;
     return { ok: false, error: call.error };
   }
   try {
-    await deps.openUrl(built.url);
+    await deps.openUrl(built.url, call);
     call.url = built.url;
     return { ok: true };
   } catch {
@@ -143,6 +169,7 @@ export function templateValues(call: StoredCall): TemplateValues {
   const c = call.contact;
   return {
     contactId: c?.id,
+    personId: c?.kind === 'person' ? c.id : undefined,
     companyId: c?.kind === 'company' ? c.id : c?.companyId,
     name: c?.name,
     company: c?.kind === 'company' ? c.name : c?.company,

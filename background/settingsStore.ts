@@ -1,19 +1,25 @@
-// Settings in storage.local under one key, holding only what differs from the defaults.
+// Settings in storage.local under one key, holding only what differs from the defaults, with the
+// schema version they were written at; older versions are migrated on load.
 import { diffFromDefaults, type FieldError, type Settings, validateSettings } from '../shared/settings.ts';
+import { migrateSettings, SETTINGS_VERSION } from '../shared/settingsMigrations.ts';
 
 export interface StorageAreaLike {
-  get(key: string): Promise<Record<string, unknown>>;
+  get(key: string | string[]): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
 }
 
 export const SETTINGS_KEY = 'settings';
+export const VERSION_KEY = 'settingsVersion';
 
 /** Stored settings over the defaults; a bad stored field falls back to its default and is reported. */
 export async function loadSettings(
   area: StorageAreaLike,
-): Promise<{ settings: Settings; errors: FieldError[] }> {
-  const stored = (await area.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {};
-  return validateSettings(stored);
+): Promise<{ settings: Settings; errors: FieldError[]; migrated?: string[] }> {
+  const got = await area.get([SETTINGS_KEY, VERSION_KEY]);
+  const version = typeof got[VERSION_KEY] === 'number' ? got[VERSION_KEY] : undefined;
+  const { settings, applied } = migrateSettings(got[SETTINGS_KEY] ?? {}, version);
+  const validated = validateSettings(settings);
+  return applied.length ? { ...validated, migrated: applied } : validated;
 }
 
 /** Stores `input` when every field is valid; otherwise stores nothing and returns the errors. */
@@ -23,6 +29,6 @@ export async function saveSettings(
 ): Promise<{ ok: boolean; errors: FieldError[] }> {
   const { settings, errors } = validateSettings(input);
   if (errors.length) return { ok: false, errors };
-  await area.set({ [SETTINGS_KEY]: diffFromDefaults(settings) ?? {} });
+  await area.set({ [SETTINGS_KEY]: diffFromDefaults(settings) ?? {}, [VERSION_KEY]: SETTINGS_VERSION });
   return { ok: true, errors: [] };
 }

@@ -1,4 +1,4 @@
-import { ACTIONS, type ActionKind } from '../shared/actions.ts';
+import { TEMPLATE_KEYS, type TemplateKey } from '../shared/actions.ts';
 import { t } from '../shared/rpc.ts';
 import { PLACEHOLDERS } from '../shared/template.ts';
 import { TextField } from './Field.tsx';
@@ -7,11 +7,13 @@ import type { SettingsForm } from './useSettingsForm.ts';
 
 const PLACEHOLDER_LIST = PLACEHOLDERS.map((p) => `{${p}}`).join(' ');
 
-const EXAMPLES: Record<ActionKind, string> = {
-  card: 'https://crm.example.com/card?id={contactId}',
+const EXAMPLES: Record<TemplateKey, string> = {
+  card: 'https://crm.example.com/person?id={personId}',
+  companyCard: 'https://crm.example.com/company?id={companyId}',
   quote: 'https://crm.example.com/quote/new?company={companyId}',
   ticket: 'https://crm.example.com/ticket/new?company={companyId}&phone={phone}',
-  unknown: 'https://crm.example.com/search?phone={phone}',
+  newContact: 'https://crm.example.com/contact/new?phone={phone}',
+  search: 'https://crm.example.com/search?q={national}',
 };
 
 export function CrmSection({ bind, origin }: Pick<SettingsForm, 'bind' | 'origin'>) {
@@ -33,7 +35,7 @@ export function CrmSection({ bind, origin }: Pick<SettingsForm, 'bind' | 'origin
           {PLACEHOLDER_LIST}
         </bdi>
       </p>
-      {ACTIONS.map((action) => (
+      {TEMPLATE_KEYS.map((action) => (
         <TemplateField key={action} action={action} bind={bind} origin={origin} />
       ))}
     </section>
@@ -44,7 +46,7 @@ function TemplateField({
   action,
   bind,
   origin,
-}: { action: ActionKind } & Pick<SettingsForm, 'bind' | 'origin'>) {
+}: { action: TemplateKey } & Pick<SettingsForm, 'bind' | 'origin'>) {
   const binding = bind(`crm.templates.${action}`);
   const preview = templatePreview(binding.value, origin);
   return (

@@ -1,7 +1,17 @@
 // The settings form as flat strings keyed by the same dotted paths validateSettings reports errors
 // on, so an error lands next to its field without a lookup table per section.
-import { ACTIONS, type ActionKind, KEYPRESS_TARGETS, type KeypressTarget } from '../shared/actions.ts';
-import type { FieldError, FieldErrorCode, Settings } from '../shared/settings.ts';
+
+import type { UnknownTarget } from '../shared/actions.ts';
+import { KEYPRESS_TARGETS, type KeypressTarget, TEMPLATE_KEYS, type TemplateKey } from '../shared/actions.ts';
+import type { Preset } from '../shared/presets.ts';
+import type {
+  FieldError,
+  FieldErrorCode,
+  FocusPolicy,
+  PopOn,
+  Settings,
+  TabPolicy,
+} from '../shared/settings.ts';
 import { buildUrl, SAMPLE_VALUES, type TemplateError } from '../shared/template.ts';
 import type { Translate } from '../shared/uiText.ts';
 
@@ -13,24 +23,42 @@ export type FieldName =
   | 'relayUrl'
   | 'agentToken'
   | 'defaultRegion'
+  | 'crm.preset'
   | 'crm.origin'
-  | `crm.templates.${ActionKind}`
+  | `crm.templates.${TemplateKey}`
   | `keypressActions.${ShownDigit}`
-  | 'defaultAction';
+  | 'defaultAction'
+  | 'unknownAction'
+  | 'popOn'
+  | 'tabPolicy'
+  | 'focusPolicy'
+  | 'notifications'
+  | 'queue.maxCalls'
+  | 'queue.maxAgeDays';
 
 export const FIELDS: readonly FieldName[] = [
   'relayUrl',
   'agentToken',
   'defaultRegion',
+  'crm.preset',
   'crm.origin',
-  ...ACTIONS.map((a) => `crm.templates.${a}` as const),
+  ...TEMPLATE_KEYS.map((a) => `crm.templates.${a}` as const),
   ...SHOWN_DIGITS.map((d) => `keypressActions.${d}` as const),
   'defaultAction',
+  'unknownAction',
+  'popOn',
+  'tabPolicy',
+  'focusPolicy',
+  'notifications',
+  'queue.maxCalls',
+  'queue.maxAgeDays',
 ];
 
 /** The element id of each field (the e2e tests select by these). */
 export function fieldId(field: FieldName): string {
   if (field === 'crm.origin') return 'crmOrigin';
+  if (field === 'crm.preset') return 'crmPreset';
+  if (field.startsWith('queue.')) return `queue-${field.slice('queue.'.length)}`;
   if (field.startsWith('crm.templates.')) return `tpl-${field.slice('crm.templates.'.length)}`;
   if (field.startsWith('keypressActions.')) return `kp-${field.slice('keypressActions.'.length)}`;
   return field;
@@ -56,10 +84,19 @@ export function settingsToForm(settings: Settings): FormState {
     relayUrl: settings.relayUrl,
     agentToken: settings.agentToken,
     defaultRegion: settings.defaultRegion,
+    'crm.preset': settings.crm.preset,
     'crm.origin': settings.crm.origin,
     defaultAction: settings.defaultAction,
+    unknownAction: settings.unknownAction,
+    popOn: settings.popOn,
+    tabPolicy: settings.tabPolicy,
+    focusPolicy: settings.focusPolicy,
+    notifications: String(settings.notifications),
+    'queue.maxCalls': String(settings.queue.maxCalls),
+    'queue.maxAgeDays': String(settings.queue.maxAgeDays),
   } as Record<FieldName, string>;
-  for (const action of ACTIONS) values[`crm.templates.${action}`] = settings.crm.templates[action] ?? '';
+  for (const action of TEMPLATE_KEYS)
+    values[`crm.templates.${action}`] = settings.crm.templates[action] ?? '';
   for (const digit of SHOWN_DIGITS)
     values[`keypressActions.${digit}`] = settings.keypressActions[digit] ?? '';
   return { values, otherKeypress };
@@ -79,17 +116,30 @@ export function formToSettings(form: FormState): FormSettings {
     const choice = v[`keypressActions.${digit}`];
     if (choice) keypressActions[digit] = choice as KeypressTarget;
   }
-  const templates = {} as Record<ActionKind, string>;
-  for (const action of ACTIONS) templates[action] = v[`crm.templates.${action}`];
+  const templates = {} as Record<TemplateKey, string>;
+  for (const action of TEMPLATE_KEYS) templates[action] = v[`crm.templates.${action}`];
   return {
     relayUrl: v.relayUrl,
     agentToken: v.agentToken,
     defaultRegion: v.defaultRegion,
-    crm: { origin: v['crm.origin'], templates },
+    crm: { preset: v['crm.preset'] as Preset, origin: v['crm.origin'], templates },
     keypressActions,
-    // Selects only offer valid targets; a wrong one would still be caught by validation.
+    // Selects only offer valid choices; a wrong one would still be caught by validation.
     defaultAction: v.defaultAction as KeypressTarget,
+    unknownAction: v.unknownAction as UnknownTarget,
+    popOn: v.popOn as PopOn,
+    tabPolicy: v.tabPolicy as TabPolicy,
+    focusPolicy: v.focusPolicy as FocusPolicy,
+    notifications: v.notifications === 'true',
+    queue: { maxCalls: toInt(v['queue.maxCalls']), maxAgeDays: toInt(v['queue.maxAgeDays']) },
   };
+}
+
+// A number field's text as the validator should see it: digits become a number, anything else stays
+// text so validation names the field instead of a silent NaN.
+function toInt(text: string): number {
+  const trimmed = text.trim();
+  return (/^\d{1,9}$/.test(trimmed) ? Number(trimmed) : trimmed) as number;
 }
 
 export function withValue(form: FormState, field: FieldName, value: string): FormState {
@@ -145,6 +195,15 @@ export const PLAIN_FIELD_LABELS: ReadonlyMap<string, string> = new Map([
   ['defaultRegion', 'labelDefaultRegion'],
   ['crm', 'sectionCrm'],
   ['crm.origin', 'labelCrmOrigin'],
+  ['crm.preset', 'labelCrmPreset'],
+  ['unknownAction', 'labelUnknownAction'],
+  ['popOn', 'labelPopOn'],
+  ['tabPolicy', 'labelTabPolicy'],
+  ['focusPolicy', 'labelFocusPolicy'],
+  ['notifications', 'labelNotifications'],
+  ['queue', 'sectionQueue'],
+  ['queue.maxCalls', 'labelQueueMaxCalls'],
+  ['queue.maxAgeDays', 'labelQueueMaxAge'],
   ['crm.templates', 'labelTemplates'],
   ['keypressActions', 'sectionKeypress'],
   ['defaultAction', 'labelDefaultAction'],
@@ -158,8 +217,8 @@ export function describeField(field: string, t: Translate): string {
   const keypress = /^keypressActions\.(.+)$/.exec(field);
   if (keypress?.[1]) return t('labelKeypress', keypress[1]);
   const template = /^crm\.templates\.(.+)$/.exec(field);
-  if (template?.[1] && (ACTIONS as readonly string[]).includes(template[1]))
-    return t('fieldTemplate', t(`action_${template[1]}`));
+  if (template?.[1] && (TEMPLATE_KEYS as readonly string[]).includes(template[1]))
+    return t('fieldTemplate', t(`template_${template[1]}`));
   return field;
 }
 

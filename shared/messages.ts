@@ -48,6 +48,34 @@ export interface QueuedCall {
   url?: string;
   /** Why nothing was opened: a `_locales` key. */
   error?: string;
+  /** Why the call did not pop although it reached a pop state (`popOn` never, answered elsewhere). */
+  skipped?: 'popOff' | 'elsewhere';
+  /** ISO time the call was answered / ended (hangup, missed), for its duration. */
+  answeredAt?: string;
+  endedAt?: string;
+  /** The agent marked it handled (a missed call called back, say). */
+  handled?: boolean;
+}
+
+/** Why the tab of an earlier call's action still holds work. */
+export type PendingReason = 'dirtyForm' | 'beforeUnload' | 'editUrl';
+
+/** The earlier action's tab that still has unsaved or pending work. */
+export interface PendingWork {
+  tabId: number;
+  url: string;
+  /** The call whose action opened that tab. */
+  callId?: string;
+  reason: PendingReason;
+}
+
+/** What resuming or picking answers. */
+export interface OpenResult {
+  ok: boolean;
+  url?: string;
+  error?: string;
+  /** Set (with ok false) when the guard stopped the open: the agent chooses "go to it" or "open anyway". */
+  pending?: PendingWork;
 }
 
 export type ConnectionState = 'unconfigured' | 'connecting' | 'connected' | 'offline' | 'unauthorized';
@@ -98,13 +126,19 @@ export interface MessageMap {
   /** Validates and stores; nothing is stored when any field is wrong. */
   'settings.save': { req: { settings: unknown }; res: { ok: boolean; errors: FieldError[] } };
   'calls.list': { req: undefined; res: { calls: QueuedCall[] } };
-  /** Opens the call's action again. */
-  'calls.resume': { req: { id: string }; res: { ok: boolean; url?: string; error?: string } };
+  /**
+   * Opens the call's action again. Unless `force`, the pending-work guard first checks the tab of
+   * the previous action and answers `pending` instead of opening.
+   */
+  'calls.resume': { req: { id: string; force?: boolean }; res: OpenResult };
   /** Opens the call's action for another of its candidates and makes it the call's contact. */
-  'calls.pick': {
-    req: { id: string; contactId: string };
-    res: { ok: boolean; url?: string; error?: string };
-  };
+  'calls.pick': { req: { id: string; contactId: string; force?: boolean }; res: OpenResult };
+  /** Brings the tab holding pending work to the front. */
+  'calls.goToPending': { req: { tabId: number }; res: { ok: boolean } };
+  /** Marks calls handled (or not); missed calls stop counting on the badge once handled. */
+  'calls.markHandled': { req: { ids: string[]; handled: boolean }; res: { ok: boolean } };
+  /** Removes every handled call from the queue. */
+  'calls.clearHandled': { req: undefined; res: { removed: number } };
   'status.get': { req: undefined; res: { connection: ConnectionStatus; sync: SyncStatus } };
   'contacts.sync': { req: undefined; res: SyncStatus };
 }

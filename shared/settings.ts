@@ -1,22 +1,60 @@
 // One typed settings schema. `defaults` is the source of the type; storage keeps only what differs
 // from it, so a changed default reaches everyone who never touched that field.
-import { ACTIONS, type ActionKind, KEYPRESS_TARGETS, type KeypressTarget } from './actions.ts';
+import {
+  KEYPRESS_TARGETS,
+  type KeypressTarget,
+  TEMPLATE_KEYS,
+  type TemplateKey,
+  UNKNOWN_TARGETS,
+  type UnknownTarget,
+} from './actions.ts';
 import { isRegion } from './phone.ts';
+import { PRESETS, type Preset } from './presets.ts';
 import { buildUrl, httpOrigin, SAMPLE_VALUES } from './template.ts';
+
+/** When a call pops its CRM tab: Logo CRM pops on answer; ringing pops every ring-group member. */
+export const POP_ON = ['answered', 'ringing', 'never'] as const;
+export type PopOn = (typeof POP_ON)[number];
+/** A new tab per pop, or one pop tab reused (navigated) for every call. */
+export const TAB_POLICIES = ['new', 'reuse'] as const;
+export type TabPolicy = (typeof TAB_POLICIES)[number];
+/** `focus` brings the pop to the front; `keep` opens it in the background and notifies instead. */
+export const FOCUS_POLICIES = ['focus', 'keep'] as const;
+export type FocusPolicy = (typeof FOCUS_POLICIES)[number];
 
 export const defaults = {
   relayUrl: '',
   agentToken: '',
   defaultRegion: 'TR',
   crm: {
+    preset: 'custom' as Preset,
     origin: '',
-    templates: { card: '', quote: '', ticket: '', unknown: '' } as Record<ActionKind, string>,
+    templates: {
+      card: '',
+      companyCard: '',
+      quote: '',
+      ticket: '',
+      newContact: '',
+      search: '',
+    } as Record<TemplateKey, string>,
   },
   keypressActions: { '1': 'card', '2': 'quote', '3': 'ticket' } as Record<string, KeypressTarget>,
   defaultAction: 'card' as KeypressTarget,
+  /** What a caller with no matching contact gets (new contact pre-filled with the number, or a search). */
+  unknownAction: 'newContact' as UnknownTarget,
+  popOn: 'answered' as PopOn,
+  tabPolicy: 'new' as TabPolicy,
+  focusPolicy: 'focus' as FocusPolicy,
+  /** A desktop notification for each popped call. */
+  notifications: true,
+  /** The popup's call queue keeps at most this many calls, none older than this many days. */
+  queue: { maxCalls: 500, maxAgeDays: 7 },
   /** Minutes between scheduled contact syncs (the worker also syncs on start and on demand). */
   contactSyncMinutes: 15,
 };
+
+export const QUEUE_MAX_CALLS = { min: 10, max: 5000 } as const;
+export const QUEUE_MAX_AGE_DAYS = { min: 1, max: 90 } as const;
 
 /** Scheduled sync interval bounds: Chrome's alarms fire at most every 30 s; once a day at least. */
 export const SYNC_MINUTES_MIN = 1;
@@ -40,6 +78,10 @@ export type FieldErrorCode =
   | 'errKeypress'
   | 'errAction'
   | 'errSyncMinutes'
+  | 'errChoice'
+  | 'errBoolean'
+  | 'errQueueMaxCalls'
+  | 'errQueueMaxAge'
   | 'errUnknownField';
 
 export interface FieldError {
@@ -117,17 +159,51 @@ export function validateSettings(input: unknown): Validated {
     else fail('defaultAction', 'errAction');
   }
   if (input.contactSyncMinutes !== undefined) {
-    const minutes = input.contactSyncMinutes;
-    if (
-      typeof minutes === 'number' &&
-      Number.isInteger(minutes) &&
-      minutes >= SYNC_MINUTES_MIN &&
-      minutes <= SYNC_MINUTES_MAX
-    )
-      out.contactSyncMinutes = minutes;
+    if (isIntIn(input.contactSyncMinutes, SYNC_MINUTES_MIN, SYNC_MINUTES_MAX))
+      out.contactSyncMinutes = input.contactSyncMinutes;
     else fail('contactSyncMinutes', 'errSyncMinutes');
   }
+  const choice = <T extends string>(field: keyof Settings, allowed: readonly T[]): T | undefined => {
+    const v = input[field];
+    if (v === undefined) return undefined;
+    if (allowed.includes(v as T)) return v as T;
+    return void fail(field, field === 'unknownAction' ? 'errAction' : 'errChoice');
+  };
+  out.unknownAction = choice('unknownAction', UNKNOWN_TARGETS) ?? out.unknownAction;
+  out.popOn = choice('popOn', POP_ON) ?? out.popOn;
+  out.tabPolicy = choice('tabPolicy', TAB_POLICIES) ?? out.tabPolicy;
+  out.focusPolicy = choice('focusPolicy', FOCUS_POLICIES) ?? out.focusPolicy;
+  if (input.notifications !== undefined) {
+    if (typeof input.notifications === 'boolean') out.notifications = input.notifications;
+    else fail('notifications', 'errBoolean');
+  }
+  if (input.queue !== undefined) {
+    if (!isObject(input.queue)) fail('queue', 'errNotObject');
+    else readQueue(input.queue, out, fail);
+  }
   return { settings: out, errors };
+}
+
+function readQueue(
+  queue: Record<string, unknown>,
+  out: Settings,
+  fail: (field: string, code: FieldErrorCode) => void,
+): void {
+  for (const key of Object.keys(queue)) if (!(key in defaults.queue)) fail(`queue.${key}`, 'errUnknownField');
+  if (queue.maxCalls !== undefined) {
+    if (isIntIn(queue.maxCalls, QUEUE_MAX_CALLS.min, QUEUE_MAX_CALLS.max))
+      out.queue.maxCalls = queue.maxCalls;
+    else fail('queue.maxCalls', 'errQueueMaxCalls');
+  }
+  if (queue.maxAgeDays !== undefined) {
+    if (isIntIn(queue.maxAgeDays, QUEUE_MAX_AGE_DAYS.min, QUEUE_MAX_AGE_DAYS.max))
+      out.queue.maxAgeDays = queue.maxAgeDays;
+    else fail('queue.maxAgeDays', 'errQueueMaxAge');
+  }
+}
+
+function isIntIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
 
 function readCrm(
@@ -143,14 +219,20 @@ function readCrm(
     if (origin === '' || (parsed && parsed === origin.replace(/\/$/, ''))) out.crm.origin = parsed ?? '';
     else fail('crm.origin', 'errOrigin');
   }
+  if (crm.preset !== undefined) {
+    if (PRESETS.includes(crm.preset as Preset)) out.crm.preset = crm.preset as Preset;
+    else fail('crm.preset', 'errChoice');
+  }
+  for (const key of Object.keys(crm))
+    if (!['origin', 'preset', 'templates'].includes(key)) fail(`crm.${key}`, 'errUnknownField');
   if (crm.templates === undefined) return;
   if (!isObject(crm.templates)) {
     fail('crm.templates', 'errNotObject');
     return;
   }
   for (const key of Object.keys(crm.templates))
-    if (!ACTIONS.includes(key as ActionKind)) fail(`crm.templates.${key}`, 'errUnknownField');
-  for (const action of ACTIONS) {
+    if (!TEMPLATE_KEYS.includes(key as TemplateKey)) fail(`crm.templates.${key}`, 'errUnknownField');
+  for (const action of TEMPLATE_KEYS) {
     const field = `crm.templates.${action}`;
     const template = str(crm.templates[action], field);
     if (template === undefined) continue;

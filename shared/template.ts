@@ -4,6 +4,7 @@
 
 export const PLACEHOLDERS = [
   'contactId',
+  'personId',
   'companyId',
   'name',
   'company',
@@ -50,11 +51,15 @@ export function httpOrigin(url: string): string | null {
 
 export type BuiltUrl = { ok: true; url: string } | { ok: false; error: TemplateError };
 
-/** Fill `template` and check the result stays on `origin`. */
+/**
+ * Fill `template` and check the result stays on `origin`. A template starting with `/` is a path on
+ * the CRM origin (the presets are written that way, so they follow the origin the admin sets).
+ */
 export function buildUrl(template: string, values: TemplateValues, origin: string): BuiltUrl {
   if (!template.trim()) return { ok: false, error: 'errTemplateEmpty' };
   if (unknownPlaceholders(template).length) return { ok: false, error: 'errTemplatePlaceholder' };
-  const url = fillTemplate(template, values);
+  const absolute = template.startsWith('/') && !template.startsWith('//') ? `${origin}${template}` : template;
+  const url = fillTemplate(absolute, values);
   const actual = httpOrigin(url);
   if (!actual) return { ok: false, error: 'errTemplateUrl' };
   if (actual !== origin) return { ok: false, error: 'errTemplateOrigin' };
@@ -64,6 +69,7 @@ export function buildUrl(template: string, values: TemplateValues, origin: strin
 /** Sample values used to check a template when it is saved. */
 export const SAMPLE_VALUES: TemplateValues = {
   contactId: 'P-1',
+  personId: 'P-1',
   companyId: 'C-1',
   name: 'Ayşe Yılmaz',
   company: 'Örnek A.Ş.',

@@ -33,7 +33,7 @@ export function extensionSettings(relayUrl: string, crmOrigin: string) {
         card: `${crmOrigin}/card?id={contactId}`,
         quote: `${crmOrigin}/quote?company={companyId}&contact={contactId}&phone={phone}`,
         ticket: `${crmOrigin}/ticket?company={companyId}&contact={contactId}&call={callId}`,
-        unknown: `${crmOrigin}/new?phone={phone}&caller={callerId}&ext={extension}`,
+        newContact: `${crmOrigin}/new?phone={phone}&caller={callerId}&ext={extension}`,
       },
     },
   };

@@ -21,7 +21,7 @@ const settings: Settings = validateSettings({
       card: `${CRM}/card/{contactId}`,
       quote: `${CRM}/quote/{contactId}`,
       ticket: `${CRM}/ticket/{contactId}`,
-      unknown: `${CRM}/new?phone={phone}`,
+      newContact: `${CRM}/new?phone={phone}`,
     },
   },
 }).settings;

@@ -16,7 +16,7 @@ const settings: Settings = validateSettings({
       card: `${CRM}/card/{contactId}`,
       quote: `${CRM}/quote?company={companyId}&contact={contactId}`,
       ticket: `${CRM}/ticket?company={companyId}&phone={phone}`,
-      unknown: `${CRM}/new?phone={phone}&call={callId}`,
+      newContact: `${CRM}/new?phone={phone}&call={callId}`,
     },
   },
 }).settings;

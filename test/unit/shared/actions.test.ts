@@ -15,7 +15,11 @@ describe('keypress → action', () => {
   });
 
   it('gives unknown callers the unknown action', () => {
-    expect(chooseAction('2', false, defaults)).toBe('unknown');
+    expect(chooseAction('2', false, defaults)).toBe('newContact');
+    expect(chooseAction('2', false, { ...defaults, unknownAction: 'search' })).toBe('search');
+    expect(chooseAction('2', false, { ...defaults, unknownAction: 'none' })).toBeNull();
+    // A keypress mapped to a search or a new contact keeps it: they need no contact.
+    expect(chooseAction('5', false, { ...defaults, keypressActions: { '5': 'search' } })).toBe('search');
   });
 
   it('pops nothing for a keypress the admin mapped to none', () => {

@@ -17,7 +17,7 @@ const good = {
       card: 'https://crm.example.com/card/{contactId}',
       quote: 'https://crm.example.com/quote?c={contactId}',
       ticket: 'https://crm.example.com/ticket?c={contactId}',
-      unknown: 'https://crm.example.com/new?phone={phone}',
+      newContact: 'https://crm.example.com/new?phone={phone}',
     },
   },
 };

@@ -26,16 +26,25 @@ describe('settingsToForm / formToSettings', () => {
       agentToken: 'agent-token-123',
       defaultRegion: 'DE',
       crm: {
+        preset: 'vtiger',
         origin: 'https://crm.example.com',
         templates: {
           card: 'https://crm.example.com/card?id={contactId}',
+          companyCard: '',
           quote: 'https://crm.example.com/quote?c={companyId}',
           ticket: 'https://crm.example.com/ticket?c={companyId}',
-          unknown: 'https://crm.example.com/search?q={phone}',
+          newContact: 'https://crm.example.com/new?p={phone}',
+          search: 'https://crm.example.com/search?q={phone}',
         },
       },
-      keypressActions: { '1': 'ticket', '2': 'none', '3': 'card' },
+      keypressActions: { '1': 'ticket', '2': 'none', '3': 'search' },
       defaultAction: 'none',
+      unknownAction: 'search',
+      popOn: 'ringing',
+      tabPolicy: 'reuse',
+      focusPolicy: 'keep',
+      notifications: false,
+      queue: { maxCalls: 40, maxAgeDays: 3 },
     });
     // The contacts section, not this form, edits contactSyncMinutes; the background keeps the stored
     // value when a save omits it (shared/settings.ts keepStoredSyncMinutes).
@@ -71,10 +80,17 @@ describe('settingsToForm / formToSettings', () => {
       defaultRegion: 'XX',
       crm: {
         origin: 'nope',
-        templates: { card: '{bad}', quote: '{bad}', ticket: '{bad}', unknown: '{bad}' },
+        preset: 'sugar',
+        templates: { card: '{bad}', quote: '{bad}', ticket: '{bad}', newContact: '{bad}', search: '{bad}' },
       },
       keypressActions: { '1': 'fly' },
       defaultAction: 'fly',
+      unknownAction: 'card',
+      popOn: 'later',
+      tabPolicy: 'x',
+      focusPolicy: 'x',
+      notifications: 'yes',
+      queue: { maxCalls: 1, maxAgeDays: 1000 },
     };
     const fields = validateSettings(wrong).errors.map((e) => e.field);
     expect(fields.length).toBeGreaterThan(5);
@@ -88,15 +104,25 @@ describe('fieldId', () => {
       'relayUrl',
       'agentToken',
       'defaultRegion',
+      'crmPreset',
       'crmOrigin',
       'tpl-card',
+      'tpl-companyCard',
       'tpl-quote',
       'tpl-ticket',
-      'tpl-unknown',
+      'tpl-newContact',
+      'tpl-search',
       'kp-1',
       'kp-2',
       'kp-3',
       'defaultAction',
+      'unknownAction',
+      'popOn',
+      'tabPolicy',
+      'focusPolicy',
+      'notifications',
+      'queue-maxCalls',
+      'queue-maxAgeDays',
     ]);
   });
 });
@@ -143,7 +169,7 @@ describe('unplacedErrors and describeField', () => {
 
   it('names fields as people read them', () => {
     expect(describeField('crm.origin', fakeT)).toBe('[labelCrmOrigin]');
-    expect(describeField('crm.templates.quote', fakeT)).toBe('[fieldTemplate:[action_quote]]');
+    expect(describeField('crm.templates.quote', fakeT)).toBe('[fieldTemplate:[template_quote]]');
     expect(describeField('keypressActions.7', fakeT)).toBe('[labelKeypress:7]');
     expect(describeField('', fakeT)).toBe('[fieldWholeFile]');
     expect(describeField('crm.templates.fax', fakeT)).toBe('crm.templates.fax');

@@ -12,12 +12,15 @@ const current: Settings = {
   relayUrl: 'https://relay.example.com',
   agentToken: 'personal-token-1',
   crm: {
+    preset: 'custom',
     origin: 'https://crm.example.com',
     templates: {
       card: 'https://crm.example.com/card?id={contactId}',
       quote: 'https://crm.example.com/quote?c={companyId}',
       ticket: '',
-      unknown: '',
+      newContact: '',
+      companyCard: '',
+      search: '',
     },
   },
 };

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PLAIN_FIELD_LABELS } from '../../../options/form.ts';
 import { MAX_IMPORT_BYTES, parseSettingsFile } from '../../../options/importExport.ts';
-import { ACTIONS, KEYPRESS_TARGETS } from '../../../shared/actions.ts';
+import { ACTIONS, KEYPRESS_TARGETS, TEMPLATE_KEYS, UNKNOWN_TARGETS } from '../../../shared/actions.ts';
 import { CONNECTION_KEYS } from '../../../shared/connectionView.ts';
-import type { FieldErrorCode } from '../../../shared/settings.ts';
+import { PRESETS } from '../../../shared/presets.ts';
+import { type FieldErrorCode, FOCUS_POLICIES, POP_ON, TAB_POLICIES } from '../../../shared/settings.ts';
 
 interface Message {
   message: string;
@@ -39,6 +40,10 @@ const FIELD_ERROR_CODES = Object.keys({
   errKeypress: true,
   errAction: true,
   errSyncMinutes: true,
+  errChoice: true,
+  errBoolean: true,
+  errQueueMaxCalls: true,
+  errQueueMaxAge: true,
   errUnknownField: true,
 } satisfies Record<FieldErrorCode, true>);
 
@@ -56,8 +61,11 @@ const BACKGROUND_ERROR_KEYS = [
 
 /** Messages that read the same in English and in the other language, on purpose. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  all: ['extName', 'sectionCrm', 'fieldErrorLine', 'textDir'],
-  de: ['conn_offline'],
+  all: ['extName', 'sectionCrm', 'fieldErrorLine', 'textDir', 'labelCrmPreset', 'preset_suitecrm'],
+  // Product names stay as they are written, except in Persian script.
+  tr: ['preset_vtiger'],
+  ru: ['preset_vtiger'],
+  de: ['conn_offline', 'preset_vtiger', 'labelTabPolicy'],
 };
 
 function sources(dir: string): string[] {
@@ -170,7 +178,16 @@ describe('keys the UI uses exist in en', () => {
 
   it('every action and keypress target name, and every connection state', () => {
     const keys = [
-      ...[...ACTIONS, ...KEYPRESS_TARGETS].map((a) => `action_${a}`),
+      ...[...ACTIONS, ...KEYPRESS_TARGETS, ...UNKNOWN_TARGETS].map((a) => `action_${a}`),
+      ...TEMPLATE_KEYS.map((k) => `template_${k}`),
+      ...PRESETS.map((p) => `preset_${p}`),
+      ...POP_ON.map((p) => `popOn_${p}`),
+      ...TAB_POLICIES.map((p) => `tabPolicy_${p}`),
+      ...FOCUS_POLICIES.map((p) => `focusPolicy_${p}`),
+      'notifications_true',
+      'notifications_false',
+      'skipped_elsewhere',
+      'skipped_popOff',
       ...Object.values(CONNECTION_KEYS),
     ];
     expect(keys.filter((k) => !(k in en))).toEqual([]);

@@ -70,10 +70,10 @@ describe('toCallRow', () => {
   });
 
   it('leaves the caller empty (shown as —) when no contact matched, and marks a missing keypress', () => {
-    const row = toCallRow(call({ keypress: undefined, action: 'unknown' }), fixedFormat);
+    const row = toCallRow(call({ keypress: undefined, action: 'newContact' }), fixedFormat);
     expect(row.caller).toBeNull();
     expect(row.keypress).toBe(NO_VALUE);
-    expect(row.actionKey).toBe('action_unknown');
+    expect(row.actionKey).toBe('action_newContact');
   });
 
   it('names the "no pop-up" action when the keypress maps to nothing', () => {
