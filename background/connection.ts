@@ -119,7 +119,13 @@ export class RelayConnection {
     switch (msg.type) {
       case 'welcome':
         this.attempt = 0;
-        this.setStatus({ state: 'connected', user: msg.user, extensions: msg.extensions });
+        this.setStatus({
+          state: 'connected',
+          user: msg.user,
+          extensions: msg.extensions,
+          // The welcome is a message too: "last heard from the relay" is now, not at the next heartbeat.
+          lastMessageAt: new Date(this.lastMessageAt).toISOString(),
+        });
         // A first connection starts from now: keep the relay's head so a later restart resumes there.
         this.enqueue(async () => {
           if (!(await this.deps.loadCursor())) await this.deps.saveCursor(msg.cursor);

@@ -1,21 +1,35 @@
 // The MV3 service worker's entry: every listener is registered synchronously at top level, so a
 // worker woken by an alarm or a message has them before the first event is dispatched.
+
+import type { ActionKind } from '../shared/actions.ts';
 import browser from '../shared/browser.ts';
 import { isBusy, missedCount } from '../shared/busy.ts';
 import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
+import { t } from '../shared/rpc.ts';
 import { defaults, keepStoredSyncMinutes, relayBase, type Settings, streamUrl } from '../shared/settings.ts';
-import { getCall, listCalls, putCall } from './callQueue.ts';
+import { clearHandled, getCall, listCalls, markHandled, pruneCalls, putCall } from './callQueue.ts';
 import { RelayConnection } from './connection.ts';
-import { type Db, openDb } from './db.ts';
+import { type Db, openDb, type StoredCall } from './db.ts';
+import { pendingWork, refreshUnloadMarker } from './guardBrowser.ts';
 import { liveLookup } from './lookup.ts';
 import { dispatch, type Handlers, isOwnPage } from './messenger.ts';
+import {
+  type NotifyApi,
+  notificationClicked,
+  notificationRecords,
+  showCallNotification,
+  showPopTab,
+} from './notify.ts';
 import { applyEvent, openAction, pickCandidate } from './popCall.ts';
 import { loadSettings, SETTINGS_KEY, saveSettings } from './settingsStore.ts';
 import { lastSyncStatus, recordSyncError, syncContacts } from './sync.ts';
+import { type ActionTab, openTab, type TabApi } from './tabs.ts';
 
 const KEEPALIVE_ALARM = 'keepalive';
 const SYNC_ALARM = 'contacts-sync';
 const CURSOR_KEY = 'cursor';
+/** storage.session: the tab the last action opened (tab reuse, pending-work guard). */
+const ACTION_TAB_KEY = 'actionTab';
 
 // Per-worker-instance state: rebuilt by `boot()` every time the worker starts.
 let booted: Promise<{ db: Db; settings: Settings; connection: RelayConnection | null }> | null = null;
@@ -27,6 +41,10 @@ browser.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === 'install') void browser.runtime.openOptionsPage();
 });
 browser.runtime.onStartup.addListener(() => void boot());
+// Host access to the CRM is granted (or taken back) at run time, from the options page.
+const onGrantChange = () => void boot().then((s) => refreshUnloadMarker(s.settings.crm.origin));
+browser.permissions.onAdded.addListener(onGrantChange);
+browser.permissions.onRemoved.addListener(onGrantChange);
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void runSync();
   else void boot().then((s) => s.connection?.ensure());
@@ -38,6 +56,12 @@ browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string; 
   if (!isOwnPage(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
   return dispatch(handlers, message);
 });
+browser.notifications.onClicked.addListener((id) => void onNotificationClick(id));
+// Firefox shows no buttons (and may lack the event).
+browser.notifications.onButtonClicked?.addListener((id, index) => void onNotificationClick(id, index));
+browser.notifications.onClosed.addListener((id, byUser) => {
+  if (byUser) void notificationRecords(browser.storage.session).forget(id);
+});
 
 void boot();
 
@@ -47,6 +71,7 @@ function boot() {
     const { settings, errors } = await loadSettings(browser.storage.local);
     if (errors.length) console.warn('ScreenPop: stored settings had bad fields, defaults used', errors);
     await ensureAlarms(settings);
+    void refreshUnloadMarker(settings.crm.origin);
     const connection = connect(db, settings);
     if (connection) void runSync();
     return { db, settings, connection };
@@ -92,6 +117,8 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
     onEvent: async (event) => {
       const outcome = await applyEvent(popDeps(db, settings, connection), event);
       if (outcome === 'replayed') return;
+      // Per event, so the admin's caps hold without a schedule; it only touches what it removes.
+      await pruneCalls(db, settings.queue);
       await bumpQueue();
       await updateBadge(db, connection.current.user);
     },
@@ -107,8 +134,9 @@ function popDeps(db: Db, settings: Settings, connection: RelayConnection | null)
   return {
     db,
     settings,
-    openUrl,
+    openUrl: (url: string, call: StoredCall) => openUrl(settings, url, call),
     agentUser: connection?.current.user,
+    notify: (call: StoredCall) => notifyCall(settings, call),
     lookup: base
       ? (e164: string) =>
           liveLookup(
@@ -125,16 +153,86 @@ function popDeps(db: Db, settings: Settings, connection: RelayConnection | null)
   };
 }
 
-async function openUrl(url: string): Promise<void> {
-  let tab: { windowId?: number };
-  try {
-    tab = await browser.tabs.create({ url, active: true });
-  } catch {
-    // No normal window is open (the agent closed the last one): a pop must still appear.
-    await browser.windows.create({ url, focused: true });
-    return;
-  }
-  if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+const tabApi: TabApi = {
+  create: (props) => browser.tabs.create(props),
+  update: (tabId, props) => browser.tabs.update(tabId, props),
+  get: (tabId) => browser.tabs.get(tabId),
+  createWindow: (props) => browser.windows.create(props),
+  focusWindow: async (windowId) => {
+    await browser.windows.update(windowId, { focused: true });
+  },
+};
+
+export async function lastActionTab(): Promise<ActionTab | undefined> {
+  const { [ACTION_TAB_KEY]: tab } = await browser.storage.session.get(ACTION_TAB_KEY);
+  return tab as ActionTab | undefined;
+}
+
+async function openUrl(settings: Settings, url: string, call: StoredCall): Promise<void> {
+  const previous = await lastActionTab();
+  const opened = await openTab(tabApi, url, { ...settings, previous });
+  if (opened.tabId === undefined) return;
+  const tab: ActionTab = {
+    tabId: opened.tabId,
+    windowId: opened.windowId,
+    url,
+    callId: call.callId,
+    at: new Date().toISOString(),
+  };
+  await browser.storage.session.set({ [ACTION_TAB_KEY]: tab });
+}
+
+async function notifyCall(settings: Settings, call: StoredCall): Promise<void> {
+  const api: NotifyApi = {
+    create: (id, options) => browser.notifications.create(id, options),
+    // Chrome creates nothing without an icon.
+    iconUrl: browser.runtime.getURL('icons/icon128.png'),
+    // Only Firefox has getBrowserInfo, and it has no buttons or requireInteraction.
+    rich: !('getBrowserInfo' in browser.runtime),
+    t,
+    remember: notificationRecords(browser.storage.session).remember,
+  };
+  await showCallNotification(api, call, settings);
+}
+
+/** A click on a call's notification (or one of its buttons): the agent's explicit choice. */
+async function onNotificationClick(id: string, button?: number): Promise<void> {
+  const records = notificationRecords(browser.storage.session);
+  await notificationClicked(
+    {
+      ...records,
+      clear: async (nid) => void (await browser.notifications.clear(nid)),
+      resume: async (callId) => {
+        const { settings } = await boot();
+        const popTab = {
+          lastActionTab,
+          getTab: (tabId: number) => browser.tabs.get(tabId),
+          show: async (tabId: number, windowId?: number) => {
+            await tabApi.update(tabId, { active: true });
+            if (windowId !== undefined) await tabApi.focusWindow(windowId);
+          },
+        };
+        if (!(await showPopTab(popTab, callId, settings.crm.origin))) await openCallAction(callId);
+      },
+      openAction: openCallAction,
+    },
+    id,
+    button,
+  );
+}
+
+/**
+ * Opens a call's action (or `action` instead) and records it in the queue, in front whatever the
+ * focus policy: only an explicit click calls this, so the pending-work guard does not ask again.
+ */
+async function openCallAction(id: string, action?: ActionKind): Promise<void> {
+  const { db, settings, connection } = await boot();
+  const call = await getCall(db, id);
+  if (!call) return;
+  if (action) call.action = action;
+  await openAction(popDeps(db, { ...settings, focusPolicy: 'focus' }, connection), call);
+  await putCall(db, call);
+  await bumpQueue();
 }
 
 function publishStatus(status: ConnectionStatus): void {
@@ -186,24 +284,53 @@ const handlers: Handlers = {
       browser.storage.local,
       keepStoredSyncMinutes(settings, (await loadSettings(browser.storage.local)).settings),
     ),
-  'calls.list': async () => ({ calls: await listCalls((await boot()).db) }),
-  'calls.resume': async ({ id }) => {
+  'calls.list': async () => {
+    const { db, settings } = await boot();
+    return { calls: await listCalls(db, settings.queue.maxCalls) };
+  },
+  'calls.resume': async ({ id, force }) => {
     const { db, settings } = await boot();
     const call = await getCall(db, id);
     if (!call) return { ok: false, error: 'errCallNotFound' };
-    const result = await openAction({ db, settings, openUrl }, call);
+    const pending = force ? null : await pendingWork(await lastActionTab(), settings.crm.origin);
+    if (pending) return { ok: false, pending };
+    const result = await openAction(popDeps(db, settings, null), call);
     await putCall(db, call);
     await bumpQueue();
     return { ...result, url: call.url };
   },
-  'calls.pick': async ({ id, contactId }) => {
+  'calls.pick': async ({ id, contactId, force }) => {
     const { db, settings, connection } = await boot();
     const call = await getCall(db, id);
     if (!call) return { ok: false, error: 'errCallNotFound' };
+    const pending = force ? null : await pendingWork(await lastActionTab(), settings.crm.origin);
+    if (pending) return { ok: false, pending };
     const result = await pickCandidate(popDeps(db, settings, connection), call, contactId);
     await putCall(db, call);
     await bumpQueue();
     return { ...result, url: call.url };
+  },
+  'calls.goToPending': async ({ tabId }) => {
+    try {
+      const tab = await browser.tabs.update(tabId, { active: true });
+      if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+      return { ok: true };
+    } catch {
+      return { ok: false };
+    }
+  },
+  'calls.markHandled': async ({ ids, handled }) => {
+    const { db, connection } = await boot();
+    await markHandled(db, ids, handled);
+    await bumpQueue();
+    await updateBadge(db, connection?.current.user);
+    return { ok: true };
+  },
+  'calls.clearHandled': async () => {
+    const { db } = await boot();
+    const removed = await clearHandled(db);
+    await bumpQueue();
+    return { removed };
   },
   'status.get': async () => {
     const { db, connection } = await boot();

@@ -1,7 +1,8 @@
 import { TEMPLATE_KEYS, type TemplateKey } from '../shared/actions.ts';
+import { PRESETS, type Preset, presetTemplates } from '../shared/presets.ts';
 import { t } from '../shared/rpc.ts';
 import { PLACEHOLDERS } from '../shared/template.ts';
-import { TextField } from './Field.tsx';
+import { SelectField, TextField } from './Field.tsx';
 import { templatePreview } from './form.ts';
 import type { SettingsForm } from './useSettingsForm.ts';
 
@@ -17,9 +18,17 @@ const EXAMPLES: Record<TemplateKey, string> = {
 };
 
 export function CrmSection({ bind, origin }: Pick<SettingsForm, 'bind' | 'origin'>) {
+  const preset = (bind('crm.preset').value || 'custom') as Preset;
   return (
     <section aria-labelledby="sec-crm">
       <h2 id="sec-crm">{t('sectionCrm')}</h2>
+      <SelectField
+        field="crm.preset"
+        label={t('labelCrmPreset')}
+        bind={bind('crm.preset')}
+        hint={t('presetHelp')}
+        options={PRESETS.map((p) => ({ value: p, label: t(`preset_${p}`) }))}
+      />
       <TextField
         field="crm.origin"
         label={t('labelCrmOrigin')}
@@ -36,7 +45,7 @@ export function CrmSection({ bind, origin }: Pick<SettingsForm, 'bind' | 'origin
         </bdi>
       </p>
       {TEMPLATE_KEYS.map((action) => (
-        <TemplateField key={action} action={action} bind={bind} origin={origin} />
+        <TemplateField key={action} action={action} bind={bind} origin={origin} preset={preset} />
       ))}
     </section>
   );
@@ -46,17 +55,21 @@ function TemplateField({
   action,
   bind,
   origin,
-}: { action: TemplateKey } & Pick<SettingsForm, 'bind' | 'origin'>) {
+  preset,
+}: { action: TemplateKey; preset: Preset } & Pick<SettingsForm, 'bind' | 'origin'>) {
   const binding = bind(`crm.templates.${action}`);
-  const preview = templatePreview(binding.value, origin);
+  // An empty field opens the preset's template: the preview shows what a call would really open.
+  const fromPreset = presetTemplates(preset)[action];
+  const preview = templatePreview(binding.value.trim() || fromPreset, origin);
   return (
     <TextField
       field={`crm.templates.${action}`}
-      label={t(`action_${action}`)}
+      label={t(`template_${action}`)}
       bind={binding}
-      placeholder={EXAMPLES[action]}
+      placeholder={fromPreset ? t('templateFromPreset', fromPreset) : EXAMPLES[action]}
       hint={
         <span class="preview" data-testid={`preview-${action}`} data-ok={String(preview.kind === 'url')}>
+          {action === 'companyCard' && <span class="preview-note">{t('companyCardHelp')} </span>}
           <span class="preview-label">{t('templatePreview')}</span>{' '}
           {preview.kind === 'url' ? (
             <bdi dir="ltr" class="mono">

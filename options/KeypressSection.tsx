@@ -1,4 +1,4 @@
-import { KEYPRESS_TARGETS } from '../shared/actions.ts';
+import { KEYPRESS_TARGETS, UNKNOWN_TARGETS } from '../shared/actions.ts';
 import { t } from '../shared/rpc.ts';
 import { SelectField } from './Field.tsx';
 import { SHOWN_DIGITS } from './form.ts';
@@ -34,6 +34,13 @@ export function KeypressSection({ bind, form }: Pick<SettingsForm, 'bind' | 'for
         bind={bind('defaultAction')}
         hint={t('defaultActionHelp')}
         options={targets}
+      />
+      <SelectField
+        field="unknownAction"
+        label={t('labelUnknownAction')}
+        bind={bind('unknownAction')}
+        hint={t('unknownActionHelp')}
+        options={UNKNOWN_TARGETS.map((value) => ({ value, label: t(`action_${value}`) }))}
       />
     </section>
   );

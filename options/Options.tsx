@@ -7,9 +7,11 @@ import { ContactsSection } from './ContactsSection.tsx';
 import { CrmSection } from './CrmSection.tsx';
 import { ErrorList } from './ErrorList.tsx';
 import { unplacedErrors } from './form.ts';
+import { GuardPermission } from './GuardPermission.tsx';
 import { ImportExportSection } from './ImportExportSection.tsx';
 import { KeypressSection } from './KeypressSection.tsx';
 import { PhoneSection } from './PhoneSection.tsx';
+import { PopSection, QueueSettingsSection } from './PopSection.tsx';
 import { useSettingsForm } from './useSettingsForm.ts';
 import { useStatus } from './useStatus.ts';
 
@@ -70,7 +72,10 @@ export function Options() {
             <ConnectionSection bind={settings.bind} />
             <PhoneSection bind={settings.bind} />
             <CrmSection bind={settings.bind} origin={settings.origin} />
+            <GuardPermission origin={settings.origin} />
             <KeypressSection bind={settings.bind} form={settings.form} />
+            <PopSection bind={settings.bind} />
+            <QueueSettingsSection bind={settings.bind} />
             <div class="save-bar">
               <button type="submit" id="save" class="primary" disabled={saving}>
                 {saving ? t('saving') : t('save')}

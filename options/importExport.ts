@@ -1,5 +1,6 @@
 // Settings files: what Import reads and Export writes.
 import type { Settings } from '../shared/settings.ts';
+import { migrateSettings } from '../shared/settingsMigrations.ts';
 
 export const EXPORT_FILE_NAME = 'screenpop-settings.json';
 /** Far above any real settings file; a bigger one is the wrong file. */
@@ -25,7 +26,10 @@ export function parseSettingsFile(text: string): ParsedFile {
  * `crm.templates` merge key by key; the keypress map is taken whole, so a file can remove a digit.
  * Anything that is not an object is passed on untouched for the background to reject.
  */
-export function mergeImport(current: Settings, imported: unknown): unknown {
+export function mergeImport(current: Settings, file: unknown): unknown {
+  // A file exported by an older version carries that version's field names; migrations are
+  // written to leave current settings as they are.
+  const imported = migrateSettings(file, undefined).settings;
   if (!isObject(imported)) return imported;
   const merged: Record<string, unknown> = { ...structuredClone(current), ...imported };
   const crm = imported.crm;

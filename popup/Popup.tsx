@@ -1,45 +1,22 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import browser from '../shared/browser.ts';
-import { send, t } from '../shared/rpc.ts';
+import { t } from '../shared/rpc.ts';
 import { errorText } from '../shared/uiText.ts';
 import { BusyLight } from './BusyLight.tsx';
 import { CallQueue } from './CallQueue.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
+import { PendingWorkDialog } from './PendingWorkDialog.tsx';
 import { browserDateFormat } from './queue.ts';
 import { useQueue } from './useQueue.ts';
+import { useResume } from './useResume.ts';
 
 export function Popup() {
   const { calls, connection, loadError } = useQueue();
-  const [pendingId, setPendingId] = useState<string | null>(null);
-  const [resumeError, setResumeError] = useState<string | null>(null);
+  const { pendingId, resume, pick, ...guard } = useResume();
   const formatDate = useMemo(browserDateFormat, []);
 
-  const resume = async (id: string) => {
-    setResumeError(null);
-    setPendingId(id);
-    try {
-      const res = await send('calls.resume', { id });
-      if (!res?.ok) setResumeError(res?.error || 'errResumeFailed');
-    } catch {
-      setResumeError('errBackground');
-    } finally {
-      setPendingId(null);
-    }
-  };
-  const pick = async (id: string, contactId: string) => {
-    setResumeError(null);
-    setPendingId(id);
-    try {
-      const res = await send('calls.pick', { id, contactId });
-      if (!res?.ok) setResumeError(res?.error || 'errResumeFailed');
-    } catch {
-      setResumeError('errBackground');
-    } finally {
-      setPendingId(null);
-    }
-  };
   const openOptions = () => void browser.runtime.openOptionsPage();
-  const problem = resumeError ?? loadError;
+  const problem = guard.error ?? loadError;
 
   return (
     <>
@@ -83,6 +60,15 @@ export function Popup() {
           />
         )}
       </main>
+      {guard.pending && (
+        <PendingWorkDialog
+          pending={guard.pending}
+          busy={pendingId !== null}
+          onGoTo={guard.goToPending}
+          onOpenAnyway={guard.openAnyway}
+          onCancel={guard.dismiss}
+        />
+      )}
     </>
   );
 }

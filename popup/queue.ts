@@ -1,6 +1,15 @@
 // How a queued call reads in the popup's table (Logo CRM's "Çağrı Kuyruğu" columns: date/time,
-// number, extension, call id, probable caller, keypress). Pure, so it is tested without a browser.
+// number, extension, call id, probable caller, keypress; then state and duration). Pure, so it is
+// tested without a browser, clock or locale.
+import { isUnhandledMiss, reportsHangup, STALE_AFTER_MS } from '../shared/busy.ts';
+import type { CallState } from '../shared/callEvent.ts';
 import type { QueuedCall } from '../shared/messages.ts';
+
+/** `performance` marks (`npm run bench:popup`): the first screenful of rows painted, then every row. */
+export const RENDERED_MARK = 'screenpop:queue-rendered';
+export const ALL_RENDERED_MARK = 'screenpop:queue-all-rendered';
+/** `performance` mark set when the first list arrives from the background. */
+export const LOADED_MARK = 'screenpop:queue-loaded';
 
 /** Shown where a column has no value, e.g. a caller we could not match. */
 export const NO_VALUE = '—';
@@ -13,11 +22,73 @@ export interface DateParts {
 /** Formats one instant; injected so tests do not depend on the machine's locale or time zone. */
 export type FormatDate = (when: Date) => DateParts;
 
+/**
+ * The browser's preferred languages, best first. Chrome's `Intl` default can lag behind them (it is
+ * en-US in headless Chromium whatever the language), so formatters name them explicitly.
+ */
+export function browserLocales(): string[] | undefined {
+  const langs = globalThis.navigator?.languages;
+  return langs?.length ? [...langs] : undefined;
+}
+
 /** Date and time in the browser's locale. */
 export function browserDateFormat(): FormatDate {
-  const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'short' });
-  const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+  const date = new Intl.DateTimeFormat(browserLocales(), { dateStyle: 'short' });
+  const time = new Intl.DateTimeFormat(browserLocales(), { timeStyle: 'short' });
   return (when) => ({ date: date.format(when), time: time.format(when) });
+}
+
+/** Formats a duration in milliseconds as mm:ss (h:mm:ss past an hour). */
+export type FormatDuration = (ms: number) => string;
+
+/** Two-digit parts in the browser's locale (Persian digits in Persian); built once per popup. */
+export function browserDurationFormat(): FormatDuration {
+  const two = new Intl.NumberFormat(browserLocales(), { minimumIntegerDigits: 2, useGrouping: false });
+  return (ms) => formatDuration(ms, (n) => two.format(n));
+}
+
+export function formatDuration(ms: number, pad2: (n: number) => string = (n) => String(n).padStart(2, '0')) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor(total / 60) % 60;
+  const mmss = `${pad2(m)}:${pad2(total % 60)}`;
+  return h ? `${pad2(h)}:${mmss}` : mmss;
+}
+
+/** `_locales` key of the state the agent reads: a hangup reads "ended", a colleague's answer "elsewhere". */
+export function stateKey(call: Pick<QueuedCall, 'state' | 'skipped'>): string {
+  if (call.skipped === 'elsewhere' && (call.state === 'answered' || call.state === 'hangup'))
+    return 'state_elsewhere';
+  return call.state === 'hangup' ? 'state_ended' : `state_${call.state}`;
+}
+
+/** The `_locales` keys `stateKey` can answer, for the locales test. */
+export const STATE_KEYS = [
+  'state_ringing',
+  'state_answered',
+  'state_ended',
+  'state_missed',
+  'state_busy',
+  'state_transferred',
+  'state_elsewhere',
+];
+
+export type CallDuration = { ms: number; running: false } | { ms: number; running: true; since: number };
+
+/**
+ * Answered → ended; a call still on the line runs from its answer until `now`. None for a missed or
+ * unanswered call, nor for an answer whose end the PBX never reports (Logo CRM) or that is stale.
+ */
+export function callDuration(call: QueuedCall, now: number): CallDuration | null {
+  if (call.state === 'missed' || !call.answeredAt) return null;
+  const start = Date.parse(call.answeredAt);
+  if (Number.isNaN(start)) return null;
+  if (call.endedAt) {
+    const end = Date.parse(call.endedAt);
+    return Number.isNaN(end) ? null : { ms: Math.max(0, end - start), running: false };
+  }
+  if (call.state !== 'answered' || !reportsHangup(call) || now - start >= STALE_AFTER_MS) return null;
+  return { ms: Math.max(0, now - start), running: true, since: start };
 }
 
 export interface CallRow {
@@ -42,6 +113,16 @@ export interface CallRow {
   errorKey: string | null;
   /** The other contacts the number matched, best first (empty when there was one or none). */
   others: CandidateRow[];
+  state: CallState;
+  /** `_locales` key of the state. */
+  stateKey: string;
+  /** Missed and not yet handled: the row stands out. */
+  alert: boolean;
+  handled: boolean;
+  /** mm:ss, or null when the call has no duration; a running call's text is as of `now`. */
+  duration: string | null;
+  /** Answer time (epoch ms) of a call still on the line, whose duration keeps counting. */
+  runningSince: number | null;
 }
 
 export interface CandidateRow {
@@ -54,12 +135,18 @@ export interface CandidateRow {
   own: boolean;
 }
 
-export function toCallRow(call: QueuedCall, formatDate: FormatDate): CallRow {
+export function toCallRow(
+  call: QueuedCall,
+  formatDate: FormatDate,
+  formatDur: FormatDuration = formatDuration,
+  now = Date.now(),
+): CallRow {
   const when = new Date(call.at);
   // A malformed time is shown as sent rather than as "Invalid Date".
   const { date, time } = Number.isNaN(when.getTime()) ? { date: call.at, time: '' } : formatDate(when);
   const name = call.contact?.name.trim() || null;
   const company = call.contact?.company?.trim() || null;
+  const duration = callDuration(call, now);
   return {
     id: call.id,
     callId: call.callId,
@@ -87,6 +174,12 @@ export function toCallRow(call: QueuedCall, formatDate: FormatDate): CallRow {
           own: c.own,
         };
       }),
+    state: call.state,
+    stateKey: stateKey(call),
+    alert: isUnhandledMiss(call),
+    handled: Boolean(call.handled),
+    duration: duration ? formatDur(duration.ms) : null,
+    runningSince: duration?.running ? duration.since : null,
   };
 }
 

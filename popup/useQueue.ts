@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from '../shared/browser.ts';
 import type { ConnectionStatus, QueuedCall } from '../shared/messages.ts';
 import { send } from '../shared/rpc.ts';
-import { newestFirst } from './queue.ts';
+import { LOADED_MARK, newestFirst } from './queue.ts';
 
 export interface QueueState {
   /** Null until the first answer. */
@@ -18,14 +18,17 @@ export function useQueue(): QueueState {
   const [calls, setCalls] = useState<QueuedCall[] | null>(null);
   const [connection, setConnection] = useState<ConnectionStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // Asked during the first render, not in the effect after the first paint: the list is what the
+  // agent opened the popup for.
+  const [firstCalls] = useState(() => send('calls.list', undefined));
 
   useEffect(() => {
     // Answers can arrive out of order when changes come quickly; only the latest request may apply.
     let callsSeq = 0;
     let statusSeq = 0;
-    const refreshCalls = () => {
+    const refreshCalls = (answer = send('calls.list', undefined)) => {
       const seq = ++callsSeq;
-      send('calls.list', undefined).then(
+      answer.then(
         (res) => {
           if (seq !== callsSeq) return;
           setCalls(newestFirst(res?.calls ?? []));
@@ -47,10 +50,10 @@ export function useQueue(): QueueState {
       if ('connection' in changes) refreshStatus();
     };
     browser.storage.onChanged.addListener(onChanged);
-    refreshCalls();
+    refreshCalls(firstCalls.finally(() => performance.mark(LOADED_MARK)));
     refreshStatus();
     return () => browser.storage.onChanged.removeListener(onChanged);
-  }, []);
+  }, [firstCalls]);
 
   return { calls, connection, loadError };
 }

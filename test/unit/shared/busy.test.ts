@@ -40,4 +40,15 @@ describe('busy light', () => {
       missedCount([call({ state: 'missed' }), call({ state: 'answered' }), call({ state: 'missed' })]),
     ).toBe(2);
   });
+
+  it('stops counting a missed call on the badge once the agent marked it handled', () => {
+    const calls = [
+      call({ id: 'a', state: 'missed', handled: true }),
+      call({ id: 'b', state: 'missed', handled: false }),
+      call({ id: 'c', state: 'missed' }),
+      call({ id: 'd', state: 'hangup', handled: true }),
+    ];
+    expect(missedCount(calls), 'only b and c are missed and not handled').toBe(2);
+    expect(missedCount(calls.map((c) => ({ ...c, handled: true }))), 'all handled: no badge').toBe(0);
+  });
 });

@@ -1,5 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type FormatDate, NO_VALUE, newestFirst, toCallRow } from '../../../popup/queue.ts';
+import {
+  callDuration,
+  type FormatDate,
+  formatDuration,
+  NO_VALUE,
+  newestFirst,
+  STATE_KEYS,
+  stateKey,
+  toCallRow,
+} from '../../../popup/queue.ts';
+import { FILTER_KEYS, inFilter, QUEUE_FILTERS, queueCounts } from '../../../popup/queueFilters.ts';
+import { CALL_STATES } from '../../../shared/callEvent.ts';
 import * as connection from '../../../shared/connectionView.ts';
 import type { QueuedCall } from '../../../shared/messages.ts';
 import * as text from '../../../shared/uiText.ts';
@@ -158,5 +170,123 @@ describe('text and connection helpers shared by popup and options', () => {
   it('shows an unknown state as offline rather than breaking', () => {
     const status = { state: 'exploded' } as unknown as Parameters<typeof connection.connectionView>[0];
     expect(connection.connectionView(status, fakeT).state).toBe('offline');
+  });
+});
+
+const T0 = Date.parse('2022-05-27T09:35:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Formats parts as a Persian browser would, to prove the duration uses the injected digits. */
+const persianDigits = (n: number) =>
+  String(n)
+    .padStart(2, '0')
+    .replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)] ?? d);
+
+describe('call state', () => {
+  it('names each state the agent reads: a hangup is "ended"', () => {
+    expect(stateKey({ state: 'ringing' })).toBe('state_ringing');
+    expect(stateKey({ state: 'answered' })).toBe('state_answered');
+    expect(stateKey({ state: 'hangup' })).toBe('state_ended');
+    expect(stateKey({ state: 'missed' })).toBe('state_missed');
+  });
+
+  it('says "answered elsewhere" when a ring-group colleague took the call', () => {
+    expect(stateKey({ state: 'answered', skipped: 'elsewhere' })).toBe('state_elsewhere');
+    expect(stateKey({ state: 'hangup', skipped: 'elsewhere' })).toBe('state_elsewhere');
+    expect(stateKey({ state: 'answered', skipped: 'popOff' }), 'pops off is still answered').toBe(
+      'state_answered',
+    );
+  });
+
+  it('has a translation for every state key (all PBX states included)', () => {
+    const en = JSON.parse(readFileSync('extension/_locales/en/messages.json', 'utf8'));
+    const produced = [
+      ...CALL_STATES.map((state) => stateKey({ state })),
+      stateKey({ state: 'answered', skipped: 'elsewhere' }),
+    ];
+    expect(
+      produced.every((k) => STATE_KEYS.includes(k)),
+      'STATE_KEYS lists every produced key',
+    ).toBe(true);
+    expect([...STATE_KEYS, ...Object.values(FILTER_KEYS)].filter((k) => !(k in en))).toEqual([]);
+  });
+
+  it('highlights a missed call until it is handled, and dims handled calls', () => {
+    expect(toCallRow(call({ state: 'missed' }), fixedFormat)).toMatchObject({ alert: true, handled: false });
+    expect(toCallRow(call({ state: 'missed', handled: true }), fixedFormat)).toMatchObject({
+      alert: false,
+      handled: true,
+    });
+    expect(toCallRow(call({ state: 'hangup' }), fixedFormat).alert).toBe(false);
+  });
+});
+
+describe('call duration', () => {
+  it('formats mm:ss, and h:mm:ss past an hour', () => {
+    expect(formatDuration(0)).toBe('00:00');
+    expect(formatDuration(65_999)).toBe('01:05');
+    expect(formatDuration(3_725_000)).toBe('01:02:05');
+    expect(formatDuration(-500), 'clock skew never shows a negative time').toBe('00:00');
+    expect(formatDuration(125_000, persianDigits)).toBe('۰۲:۰۵');
+  });
+
+  it('runs from the answer to the end of the call', () => {
+    const ended = call({ state: 'hangup', answeredAt: iso(T0), endedAt: iso(T0 + 83_000) });
+    expect(callDuration(ended, T0 + 999_999)).toEqual({ ms: 83_000, running: false });
+    expect(toCallRow(ended, fixedFormat, formatDuration, T0 + 999_999)).toMatchObject({
+      stateKey: 'state_ended',
+      duration: '01:23',
+      runningSince: null,
+    });
+  });
+
+  it('counts from the answer until now while the call is on the line', () => {
+    const live = call({ state: 'answered', source: 'generic', answeredAt: iso(T0) });
+    expect(toCallRow(live, fixedFormat, formatDuration, T0 + 7_000)).toMatchObject({
+      duration: '00:07',
+      runningSince: T0,
+    });
+  });
+
+  it('shows no duration for a missed, ringing or never-answered call', () => {
+    const none = [
+      call({ state: 'missed', endedAt: iso(T0) }),
+      call({ state: 'missed', answeredAt: iso(T0), endedAt: iso(T0 + 5000) }),
+      call({ state: 'ringing' }),
+      call({ state: 'hangup', endedAt: iso(T0) }),
+    ];
+    for (const c of none)
+      expect(toCallRow(c, fixedFormat, formatDuration, T0 + 10_000).duration, c.state).toBeNull();
+  });
+
+  it('does not count forever for a PBX that never reports hangups (Logo) or after four hours', () => {
+    const logo = call({ state: 'answered', source: 'logo', answeredAt: iso(T0) });
+    expect(callDuration(logo, T0 + 60_000)).toBeNull();
+    const stale = call({ state: 'answered', source: 'generic', answeredAt: iso(T0) });
+    expect(callDuration(stale, T0 + 5 * 3600_000)).toBeNull();
+    expect(callDuration({ ...stale, answeredAt: 'soon' }, T0)).toBeNull();
+  });
+});
+
+describe('queue filters', () => {
+  const queue = [
+    call({ id: 'a', state: 'missed' }),
+    call({ id: 'b', state: 'missed', handled: true }),
+    call({ id: 'c', state: 'hangup', handled: true }),
+    call({ id: 'd', state: 'ringing' }),
+    call({ id: 'e', state: 'answered' }),
+  ];
+  const ids = (f: (typeof QUEUE_FILTERS)[number]) => queue.filter((c) => inFilter(c, f)).map((c) => c.id);
+
+  it('shows every call, only the missed ones, or only those not yet handled', () => {
+    expect(ids('all')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(ids('missed')).toEqual(['a', 'b']);
+    expect(ids('open')).toEqual(['a', 'd', 'e']);
+  });
+
+  it('counts what each filter shows, and what "clear handled" removes', () => {
+    const counts = queueCounts(queue);
+    for (const f of QUEUE_FILTERS) expect(counts[f], `count of ${f}`).toBe(ids(f).length);
+    expect(counts.handled).toBe(2);
+    expect(queueCounts([])).toEqual({ all: 0, missed: 0, open: 0, handled: 0 });
   });
 });
