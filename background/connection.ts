@@ -122,7 +122,9 @@ export class RelayConnection {
         this.setStatus({
           state: 'connected',
           user: msg.user,
+          name: msg.name,
           extensions: msg.extensions,
+          agentIds: msg.agentIds,
           // The welcome is a message too: "last heard from the relay" is now, not at the next heartbeat.
           lastMessageAt: new Date(this.lastMessageAt).toISOString(),
         });

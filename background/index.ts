@@ -6,12 +6,15 @@ import browser from '../shared/browser.ts';
 import { isBusy, missedCount } from '../shared/busy.ts';
 import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
 import { t } from '../shared/rpc.ts';
-import { defaults, keepStoredSyncMinutes, relayBase, type Settings, streamUrl } from '../shared/settings.ts';
+import { defaults, QUEUE_MAX_CALLS, relayBase, type Settings, streamUrl } from '../shared/settings.ts';
 import { clearHandled, getCall, listCalls, markHandled, pruneCalls, putCall } from './callQueue.ts';
 import { RelayConnection } from './connection.ts';
 import { type Db, openDb, type StoredCall } from './db.ts';
+import { runTestCall } from './diagnostics.ts';
+import { listTraces, traceEvent } from './eventTrace.ts';
 import { pendingWork, refreshUnloadMarker } from './guardBrowser.ts';
 import { liveLookup } from './lookup.ts';
+import { cachedManaged, loadEffectiveSettings, refreshManaged, saveUnderPolicy } from './managedSettings.ts';
 import { dispatch, type Handlers, isOwnPage } from './messenger.ts';
 import {
   type NotifyApi,
@@ -21,7 +24,7 @@ import {
   showPopTab,
 } from './notify.ts';
 import { applyEvent, openAction, pickCandidate } from './popCall.ts';
-import { loadSettings, SETTINGS_KEY, saveSettings } from './settingsStore.ts';
+import { SETTINGS_KEY } from './settingsStore.ts';
 import { lastSyncStatus, recordSyncError, syncContacts } from './sync.ts';
 import { type ActionTab, openTab, type TabApi } from './tabs.ts';
 
@@ -51,6 +54,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
 });
 browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && SETTINGS_KEY in changes) void restart();
+  // The browser re-read the enterprise policy (start-up, or the admin changed it).
+  if (area === 'managed') void applyManaged();
 });
 browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string; url?: string }) => {
   if (!isOwnPage(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
@@ -64,12 +69,16 @@ browser.notifications.onClosed.addListener((id, byUser) => {
 });
 
 void boot();
+// Not awaited by boot: Chrome answers the first policy read only seconds after a browser start.
+void applyManaged();
 
 function boot() {
   booted ??= (async () => {
     const db = await openDb();
-    const { settings, errors } = await loadSettings(browser.storage.local);
+    const policy = await cachedManaged(browser.storage.session);
+    const { settings, errors, policyErrors } = await loadEffectiveSettings(browser.storage.local, policy);
     if (errors.length) console.warn('ScreenPop: stored settings had bad fields, defaults used', errors);
+    if (policyErrors.length) console.warn('ScreenPop: policy values ignored', policyErrors);
     await ensureAlarms(settings);
     void refreshUnloadMarker(settings.crm.origin);
     const connection = connect(db, settings);
@@ -77,6 +86,13 @@ function boot() {
     return { db, settings, connection };
   })();
   return booted;
+}
+
+/** Reads the policy afresh; one that differs from what the worker booted with restarts it. */
+async function applyManaged(): Promise<Record<string, unknown>> {
+  const { policy, changed } = await refreshManaged(browser.storage.managed, browser.storage.session);
+  if (changed) void restart();
+  return policy;
 }
 
 async function restart(): Promise<void> {
@@ -115,7 +131,10 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
     },
     saveCursor: (cursor) => browser.storage.local.set({ [CURSOR_KEY]: { owner: cursorOwner, cursor } }),
     onEvent: async (event) => {
-      const outcome = await applyEvent(popDeps(db, settings, connection), event);
+      // Timed for the options page's Diagnostics: received now, recorded once applied.
+      const outcome = await traceEvent(db, event, (trace) =>
+        applyEvent({ ...popDeps(db, settings, connection), trace }, event),
+      );
       if (outcome === 'replayed') return;
       // Per event, so the admin's caps hold without a schedule; it only touches what it removes.
       await pruneCalls(db, settings.queue);
@@ -241,7 +260,8 @@ function publishStatus(status: ConnectionStatus): void {
 
 /** Red while the agent is on a call; the number of missed calls in the queue. */
 async function updateBadge(db: Db, user: string | undefined): Promise<void> {
-  const calls = await listCalls(db, 100);
+  // The whole queue (pruning keeps it within the caps): a missed call further down still counts.
+  const calls = await listCalls(db, QUEUE_MAX_CALLS.max);
   const missed = missedCount(calls);
   const busy = isBusy(calls, user);
   await Promise.all([
@@ -278,12 +298,11 @@ function runSync(): Promise<SyncStatus> {
 }
 
 const handlers: Handlers = {
-  'settings.get': async () => loadSettings(browser.storage.local),
+  'settings.get': async () => loadEffectiveSettings(browser.storage.local, await applyManaged()),
+  // Locked fields keep the policy's values whatever the page sent (the sync interval, which the
+  // main form does not carry, keeps the stored one).
   'settings.save': async ({ settings }) =>
-    saveSettings(
-      browser.storage.local,
-      keepStoredSyncMinutes(settings, (await loadSettings(browser.storage.local)).settings),
-    ),
+    saveUnderPolicy(browser.storage.local, settings, await applyManaged()),
   'calls.list': async () => {
     const { db, settings } = await boot();
     return { calls: await listCalls(db, settings.queue.maxCalls) };
@@ -340,4 +359,14 @@ const handlers: Handlers = {
     };
   },
   'contacts.sync': async () => runSync(),
+  'diagnostics.testCall': async () => {
+    const { db, settings } = await boot();
+    return runTestCall({
+      db,
+      fetch: (input, init) => fetch(input, init),
+      relayBase: relayBase(settings.relayUrl),
+      token: settings.agentToken,
+    });
+  },
+  'diagnostics.events': async () => ({ events: await listTraces((await boot()).db) }),
 };

@@ -28,6 +28,8 @@ export interface PopDeps {
    * resolves false (never rejects) on a timeout or error.
    */
   lookup?: (e164: string) => Promise<boolean>;
+  /** Notes when each step finished (the options page's Diagnostics); epoch ms. */
+  trace?: (step: 'matched' | 'opened', at: number) => void;
 }
 
 // Events after which a call is over, for its duration.
@@ -44,6 +46,7 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   const [existing, matches] = await Promise.all([getCall(db, event.callId), match(deps, phone)]);
   if (existing?.eventIds.includes(event.id)) return 'replayed';
   const call = existing ?? (await newCall(deps, event, phone, matches));
+  deps.trace?.('matched', Date.now());
   // A late event (a replayed "ringing" after "hangup") must not move the call back.
   if (!(existing && END_STATES.has(existing.state) && !END_STATES.has(event.state))) call.state = event.state;
   call.source = event.source;
@@ -54,7 +57,7 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   call.eventIds = [...call.eventIds, event.id].slice(-MAX_EVENT_IDS);
 
   let outcome: Outcome = 'recorded';
-  if (!call.popped && event.state === popState(settings)) {
+  if (!call.popped && popsAt(settings, event.state)) {
     // Several agents rang; only the one who answered gets the pop (the rest keep the queue row).
     if (event.answeredBy && deps.agentUser && event.answeredBy !== deps.agentUser) call.skipped = 'elsewhere';
     else {
@@ -73,9 +76,14 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   return outcome;
 }
 
-/** The event state that pops, or null when the admin turned pops off (the queue still fills). */
-function popState(settings: Settings): CallState | null {
-  return settings.popOn === 'never' ? null : settings.popOn;
+/**
+ * Whether an event in `state` pops (once per call). "On ringing" means as early as the PBX tells:
+ * a call whose ringing was never reported (Logo CRM only says "answered") pops on its answer.
+ */
+function popsAt(settings: Settings, state: CallState): boolean {
+  if (settings.popOn === 'never') return false;
+  if (settings.popOn === 'ringing') return state === 'ringing' || state === 'answered';
+  return state === 'answered';
 }
 
 function match(deps: PopDeps, phone: NormalizedPhone | null): Promise<Candidate[]> {
@@ -157,6 +165,7 @@ export async function openAction(deps: PopDeps, call: StoredCall): Promise<{ ok:
   }
   try {
     await deps.openUrl(built.url, call);
+    deps.trace?.('opened', Date.now());
     call.url = built.url;
     return { ok: true };
   } catch {

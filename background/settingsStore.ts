@@ -15,11 +15,19 @@ export const VERSION_KEY = 'settingsVersion';
 export async function loadSettings(
   area: StorageAreaLike,
 ): Promise<{ settings: Settings; errors: FieldError[]; migrated?: string[] }> {
+  const { stored, applied } = await readStoredSettings(area);
+  const validated = validateSettings(stored);
+  return applied.length ? { ...validated, migrated: applied } : validated;
+}
+
+/** What storage.local holds, migrated to the current version but not validated (policy merges it). */
+export async function readStoredSettings(
+  area: StorageAreaLike,
+): Promise<{ stored: unknown; applied: string[] }> {
   const got = await area.get([SETTINGS_KEY, VERSION_KEY]);
   const version = typeof got[VERSION_KEY] === 'number' ? got[VERSION_KEY] : undefined;
   const { settings, applied } = migrateSettings(got[SETTINGS_KEY] ?? {}, version);
-  const validated = validateSettings(settings);
-  return applied.length ? { ...validated, migrated: applied } : validated;
+  return { stored: settings, applied };
 }
 
 /** Stores `input` when every field is valid; otherwise stores nothing and returns the errors. */

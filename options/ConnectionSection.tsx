@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { t } from '../shared/rpc.ts';
+import { ConnectionTest } from './ConnectionTest.tsx';
 import { TextField } from './Field.tsx';
+import { PairingField } from './PairingField.tsx';
 import type { SettingsForm } from './useSettingsForm.ts';
 
 export function ConnectionSection({ bind }: Pick<SettingsForm, 'bind'>) {
@@ -35,6 +37,8 @@ export function ConnectionSection({ bind }: Pick<SettingsForm, 'bind'>) {
           </button>
         }
       />
+      <PairingField relayUrl={bind('relayUrl').value} onToken={bind('agentToken').onValue} />
+      <ConnectionTest relayUrl={bind('relayUrl').value} token={bind('agentToken').value} />
     </section>
   );
 }

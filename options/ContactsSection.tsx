@@ -3,6 +3,7 @@ import type { SyncStatus } from '../shared/messages.ts';
 import { send, t } from '../shared/rpc.ts';
 import { SYNC_MINUTES_MAX, SYNC_MINUTES_MIN } from '../shared/settings.ts';
 import { errorText } from '../shared/uiText.ts';
+import { LockedNote } from './Field.tsx';
 import type { StatusState } from './useStatus.ts';
 
 // How often the section asks the background for progress while a sync runs.
@@ -104,9 +105,15 @@ function SyncInterval() {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // Set by the enterprise policy: shown, not editable.
+  const [locked, setLocked] = useState(false);
   useEffect(() => {
     send('settings.get', undefined).then(
-      (res) => res && setValue(String(res.settings.contactSyncMinutes ?? '')),
+      (res) => {
+        if (!res) return;
+        setValue(String(res.settings.contactSyncMinutes ?? ''));
+        setLocked(res.locked?.includes('contactSyncMinutes') ?? false);
+      },
       () => setError('errBackground'),
     );
   }, []);
@@ -137,16 +144,22 @@ function SyncInterval() {
             step={1}
             dir="ltr"
             value={value}
+            disabled={locked}
             style={{ width: '6em' }}
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'contact-sync-minutes-error' : undefined}
+            aria-describedby={
+              [locked ? 'contact-sync-minutes-locked' : '', error ? 'contact-sync-minutes-error' : '']
+                .filter(Boolean)
+                .join(' ') || undefined
+            }
             onInput={(e) => setValue(e.currentTarget.value)}
           />
-          <button type="button" class="secondary" onClick={() => void save()}>
+          <button type="button" class="secondary" disabled={locked} onClick={() => void save()}>
             {t('saveSyncMinutes')}
           </button>
           {saved && <span class="hint">{t('saved')}</span>}
         </div>
+        {locked && <LockedNote id="contact-sync-minutes-locked" field="contactSyncMinutes" />}
         {error && (
           <p class="field-error" id="contact-sync-minutes-error" data-error-for="contactSyncMinutes">
             {errorText(error, t)}

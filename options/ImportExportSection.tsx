@@ -2,11 +2,12 @@ import { useState } from 'preact/hooks';
 import { send, t } from '../shared/rpc.ts';
 import type { FieldError } from '../shared/settings.ts';
 import { ErrorList } from './ErrorList.tsx';
+import { describeField } from './form.ts';
 import {
   EXPORT_FILE_NAME,
   exportJson,
   MAX_IMPORT_BYTES,
-  mergeImport,
+  mergeImportUnderPolicy,
   type ParsedFile,
   parseSettingsFile,
 } from './importExport.ts';
@@ -15,6 +16,8 @@ interface Result {
   ok: boolean;
   message: string;
   errors: FieldError[];
+  /** Fields in the file that the enterprise policy sets, so they were left as they are. */
+  skipped?: string[];
 }
 
 /** Import lays a file's settings over the stored ones (the background validates); export downloads them. */
@@ -37,10 +40,15 @@ export function ImportExportSection({ reload }: { reload: () => Promise<void> })
           : parseSettingsFile(await file.text());
       if (!parsed.ok) return setResult({ ok: false, message: t(parsed.error, file.name), errors: [] });
       const current = await send('settings.get', undefined);
-      const res = await send('settings.save', { settings: mergeImport(current.settings, parsed.value) });
-      if (!res.ok) return setResult({ ok: false, message: t('importRejected'), errors: res.errors });
+      const { merged, skipped } = mergeImportUnderPolicy(
+        current.settings,
+        parsed.value,
+        current.locked ?? [],
+      );
+      const res = await send('settings.save', { settings: merged });
+      if (!res.ok) return setResult({ ok: false, message: t('importRejected'), errors: res.errors, skipped });
       await reload();
-      setResult({ ok: true, message: t('importDone'), errors: [] });
+      setResult({ ok: true, message: t('importDone'), errors: [], skipped });
     } catch {
       setResult({ ok: false, message: t('errBackground'), errors: [] });
     } finally {
@@ -88,6 +96,11 @@ export function ImportExportSection({ reload }: { reload: () => Promise<void> })
       {result && (
         <div class="result" data-testid="import-result" data-ok={String(result.ok)} role="status">
           <p>{result.message}</p>
+          {result.skipped?.length ? (
+            <p data-testid="import-skipped">
+              {t('policyImportSkipped', result.skipped.map((f) => describeField(f, t)).join(', '))}
+            </p>
+          ) : null}
           <ErrorList errors={result.errors} />
         </div>
       )}

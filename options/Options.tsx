@@ -1,10 +1,12 @@
 import { useCallback, useState } from 'preact/hooks';
 import { t } from '../shared/rpc.ts';
 import type { FieldError } from '../shared/settings.ts';
+import { AdminSection } from './admin/AdminSection.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { CrmSection } from './CrmSection.tsx';
+import { DiagnosticsSection } from './DiagnosticsSection.tsx';
 import { ErrorList } from './ErrorList.tsx';
 import { unplacedErrors } from './form.ts';
 import { GuardPermission } from './GuardPermission.tsx';
@@ -14,6 +16,7 @@ import { PhoneSection } from './PhoneSection.tsx';
 import { PopSection, QueueSettingsSection } from './PopSection.tsx';
 import { useSettingsForm } from './useSettingsForm.ts';
 import { useStatus } from './useStatus.ts';
+import { WhoAmISection } from './WhoAmISection.tsx';
 
 interface SaveResult {
   ok: boolean;
@@ -61,6 +64,17 @@ export function Options() {
             {t(settings.loadError)}
           </p>
         )}
+        {settings.locked.length > 0 && (
+          <p class="notice" data-testid="policy-notice">
+            {t('policyNotice')}
+          </p>
+        )}
+        {settings.policyErrors.length > 0 && (
+          <div class="notice" data-testid="policy-errors">
+            <p>{t('policyErrors')}</p>
+            <ErrorList errors={settings.policyErrors} />
+          </div>
+        )}
         {settings.storedErrors.length > 0 && (
           <div class="notice" data-testid="stored-errors">
             <p>{t('storedErrors')}</p>
@@ -70,6 +84,7 @@ export function Options() {
         {settings.form ? (
           <form noValidate onSubmit={onSubmit}>
             <ConnectionSection bind={settings.bind} />
+            <WhoAmISection connection={status.connection} />
             <PhoneSection bind={settings.bind} />
             <CrmSection bind={settings.bind} origin={settings.origin} />
             <GuardPermission origin={settings.origin} />
@@ -92,7 +107,9 @@ export function Options() {
           !settings.loadError && <p class="hint">{t('loading')}</p>
         )}
         <ContactsSection sync={status.sync} syncing={status.syncing} syncNow={status.syncNow} />
+        <AdminSection />
         <ImportExportSection reload={settings.reload} />
+        <DiagnosticsSection connection={status.connection} />
       </main>
     </>
   );

@@ -1,4 +1,5 @@
 // Settings files: what Import reads and Export writes.
+import { withoutLocked } from '../shared/policy.ts';
 import type { Settings } from '../shared/settings.ts';
 import { migrateSettings } from '../shared/settingsMigrations.ts';
 
@@ -40,6 +41,19 @@ export function mergeImport(current: Settings, file: unknown): unknown {
     merged.crm = { ...current.crm, ...crm, ...(templates === undefined ? {} : { templates }) };
   }
   return merged;
+}
+
+/**
+ * `mergeImport` without the fields the enterprise policy sets: those are not the agent's to change,
+ * so they are skipped (and `skipped` names them for the page to say so) rather than stored.
+ */
+export function mergeImportUnderPolicy(
+  current: Settings,
+  file: unknown,
+  locked: readonly string[],
+): { merged: unknown; skipped: string[] } {
+  const { value, skipped } = withoutLocked(migrateSettings(file, undefined).settings, locked);
+  return { merged: mergeImport(current, value), skipped };
 }
 
 /**

@@ -2,6 +2,7 @@
 // (the same validateSettings the background runs) and from the last save.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Response } from '../shared/messages.ts';
+import { isLocked } from '../shared/policy.ts';
 import { send } from '../shared/rpc.ts';
 import { type FieldError, type FieldErrorCode, validateSettings } from '../shared/settings.ts';
 import {
@@ -19,12 +20,18 @@ export interface FieldBinding {
   onValue: (value: string) => void;
   /** Marks the field touched: from then on its live error shows. */
   onBlur: () => void;
+  /** The enterprise policy sets this field: shown disabled, with a lock. */
+  locked: boolean;
 }
 
 export interface SettingsForm {
   form: FormState | null;
   /** Stored fields the background found invalid (and replaced by their defaults) on load. */
   storedErrors: FieldError[];
+  /** Dotted paths the enterprise policy sets. */
+  locked: readonly string[];
+  /** Policy values the background ignored, and why. */
+  policyErrors: FieldError[];
   /** `_locales` key when the settings could not be loaded. */
   loadError: string | null;
   /** The CRM origin as validation reads it ('' while it is invalid), for the template previews. */
@@ -40,6 +47,8 @@ const NONE: ReadonlySet<string> = new Set();
 export function useSettingsForm(onEdit: () => void): SettingsForm {
   const [form, setForm] = useState<FormState | null>(null);
   const [storedErrors, setStoredErrors] = useState<FieldError[]>([]);
+  const [locked, setLocked] = useState<readonly string[]>([]);
+  const [policyErrors, setPolicyErrors] = useState<FieldError[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [touched, setTouched] = useState<ReadonlySet<string>>(NONE);
   const [submitted, setSubmitted] = useState(false);
@@ -49,6 +58,8 @@ export function useSettingsForm(onEdit: () => void): SettingsForm {
     const res = await send('settings.get', undefined);
     setForm(settingsToForm(res.settings));
     setStoredErrors(res.errors);
+    setLocked(res.locked ?? []);
+    setPolicyErrors(res.policyErrors ?? []);
     setTouched(NONE);
     setSubmitted(false);
     setSavedErrors([]);
@@ -75,6 +86,7 @@ export function useSettingsForm(onEdit: () => void): SettingsForm {
       onEdit();
     },
     onBlur: () => touch(field),
+    locked: isLocked(locked, field),
   });
 
   const save = async () => {
@@ -86,5 +98,15 @@ export function useSettingsForm(onEdit: () => void): SettingsForm {
     return res;
   };
 
-  return { form, storedErrors, loadError, origin: validated?.settings.crm.origin ?? '', bind, save, reload };
+  return {
+    form,
+    storedErrors,
+    locked,
+    policyErrors,
+    loadError,
+    origin: validated?.settings.crm.origin ?? '',
+    bind,
+    save,
+    reload,
+  };
 }

@@ -3,16 +3,13 @@ import type { QueuedCall } from '../shared/messages.ts';
 import { send, t } from '../shared/rpc.ts';
 import { errorText } from '../shared/uiText.ts';
 import { Others } from './Candidates.tsx';
-import { LiveDuration } from './LiveDuration.tsx';
+import { QueueRow } from './QueueRow.tsx';
 import { QueueToolbar } from './QueueToolbar.tsx';
 import {
+  ALL_RENDERED_MARK,
   browserDurationFormat,
   browserLocales,
-  type CallRow,
   type FormatDate,
-  type FormatDuration,
-  ALL_RENDERED_MARK,
-  NO_VALUE,
   RENDERED_MARK,
   toCallRow,
 } from './queue.ts';
@@ -117,7 +114,7 @@ export function CallQueue({ calls, formatDate, pendingId, onResume, onPick }: Pr
                 aria-label={`${t('queueMarkHandled')}: ${row.number}`}
                 onChange={(e) => markHandled(row.id, e.currentTarget.checked)}
               />
-              <Row
+              <QueueRow
                 row={row}
                 busy={pendingId === row.id}
                 formatDuration={formatDuration}
@@ -136,89 +133,5 @@ export function CallQueue({ calls, formatDate, pendingId, onResume, onPick }: Pr
         </p>
       )}
     </>
-  );
-}
-
-function Row({
-  row,
-  busy,
-  formatDuration,
-  onResume,
-}: {
-  row: CallRow;
-  busy: boolean;
-  formatDuration: FormatDuration;
-  onResume: (id: string) => void;
-}) {
-  return (
-    <button
-      type="button"
-      class="queue-row"
-      data-testid="call-row"
-      data-id={row.id}
-      data-call-id={row.callId}
-      aria-busy={busy}
-      title={t('resumeHint')}
-      onClick={() => onResume(row.id)}
-    >
-      <time class="c-when" dateTime={row.at}>
-        {/* A formatted time such as "11:43 AM" keeps its own order inside a right-to-left page. */}
-        <bdi>{row.time}</bdi>
-        <bdi class="sub">{row.date}</bdi>
-      </time>
-      {/* Numbers and ids read left to right in a right-to-left page too. */}
-      <bdi class="c-number" dir="ltr" title={row.callerId}>
-        {row.number}
-      </bdi>
-      <bdi class="c-ext" dir="ltr">
-        {row.extension}
-      </bdi>
-      <bdi class="c-callid" dir="ltr" title={row.callId}>
-        {row.callId}
-      </bdi>
-      <span class="c-caller">
-        {row.caller ? <span class="name">{row.caller}</span> : <span class="muted">{NO_VALUE}</span>}
-        {row.company && <span class="sub">{row.company}</span>}
-      </span>
-      <span class="c-key" title={t(row.actionKey)}>
-        {row.keypress}
-      </span>
-      <span class="c-state" data-testid="call-state">
-        {row.state === 'missed' && <MissedIcon />}
-        {t(row.stateKey)}
-      </span>
-      <bdi class="c-duration" dir="ltr" data-testid="call-duration">
-        {row.runningSince !== null ? (
-          <LiveDuration since={row.runningSince} format={formatDuration} />
-        ) : (
-          (row.duration ?? '')
-        )}
-      </bdi>
-      {row.errorKey && (
-        <span class="c-error" data-testid="call-error">
-          {errorText(row.errorKey, t)}
-        </span>
-      )}
-    </button>
-  );
-}
-
-/** A handset with an arrow bouncing off it, the usual "missed call" sign. */
-function MissedIcon() {
-  return (
-    <svg
-      class="missed-icon"
-      viewBox="0 0 24 24"
-      width="12"
-      height="12"
-      role="img"
-      aria-label={t('queueMissedIcon')}
-      data-testid="missed-icon"
-    >
-      <path
-        fill="currentColor"
-        d="M23.7 16.7A16.9 16.9 0 0 0 12 12C7.5 12 3.4 13.8.3 16.7a1 1 0 0 0 0 1.4l2.5 2.5a1 1 0 0 0 1.4 0c.8-.7 1.7-1.4 2.6-1.9.3-.2.6-.5.6-.9v-3.1a14.5 14.5 0 0 1 9.2 0v3.1c0 .4.2.7.6.9.9.5 1.8 1.2 2.6 1.9a1 1 0 0 0 1.4 0l2.5-2.5a1 1 0 0 0 0-1.4zM7 6.4l5 5 7-7-1.4-1.4-5.6 5.6-3.6-3.6H11V3H5v6h2z"
-      />
-    </svg>
   );
 }

@@ -7,6 +7,7 @@ import { agentsToCsv, csvToAgents } from './adminCsv.ts';
 import {
   addAgent,
   changeAgent,
+  issuePairing,
   issueToken,
   removeAgent,
   replaceMapping,
@@ -118,6 +119,13 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
       const issued = await agents.apply(issueToken(user, parseLabel(label), now()));
       audit(request, 'token.issue', { user, tokenId: issued.id });
       // The only time the token is ever shown: keep it out of every cache.
+      return reply.code(201).header('Cache-Control', 'no-store').send(issued);
+    });
+
+    scope.post('/v1/admin/agents/:user/pairing', async (request, reply) => {
+      const user = userParam(request);
+      const issued = await agents.apply(issuePairing(user, now()));
+      audit(request, 'pairing.issue', { user, expiresAt: issued.expiresAt });
       return reply.code(201).header('Cache-Control', 'no-store').send(issued);
     });
 

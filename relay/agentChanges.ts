@@ -7,6 +7,7 @@ import {
   type AgentState,
   hashToken,
   type StoredAgent,
+  type StoredPairing,
   type StoredToken,
   type TokenInfo,
 } from './agentStore.ts';
@@ -47,11 +48,11 @@ export const changeAgent =
     const current = find(state, user);
     if (patch.user !== undefined && patch.user !== user)
       throw new MappingError('user', 'cannot be changed: remove the agent and add it under the new name');
-    const { tokens, ...mapping } = current;
+    const { tokens, pairings, ...mapping } = current;
     const fields = parseAgentFields({ ...mapping, ...patch, user });
     const problem = conflict(fields, others(state, user));
     if (problem) throw problem;
-    const agent: StoredAgent = { ...fields, tokens };
+    const agent: StoredAgent = { ...fields, tokens, ...(pairings ? { pairings } : {}) };
     return { agents: state.agents.map((a) => (a === current ? agent : a)), result: agent };
   };
 
@@ -132,4 +133,68 @@ export const replaceMapping =
     const kept = new Set(rows.map((r) => r.user));
     summary.removed = state.agents.filter((a) => !kept.has(a.user)).map((a) => a.user);
     return { agents, result: summary };
+  };
+
+/** How long a pairing code works, and how many may wait per agent. */
+export const PAIRING_TTL_MS = 15 * 60 * 1000;
+export const MAX_PAIRINGS_PER_AGENT = 5;
+// No 0/O, 1/I/L: a code is read aloud or typed from a screen.
+const PAIRING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** The code as stored and compared: upper case, without spaces or dashes. */
+export function normalizePairingCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export interface IssuedPairing {
+  user: string;
+  /** `XXXX-XXXX`: shown once to the admin, who gives it to the agent. */
+  code: string;
+  expiresAt: string;
+}
+
+const live = (pairings: readonly StoredPairing[] | undefined, nowMs: number) =>
+  (pairings ?? []).filter((p) => Date.parse(p.expiresAt) > nowMs);
+
+export const issuePairing =
+  (user: string, now: string): Change<IssuedPairing> =>
+  (state) => {
+    const current = find(state, user);
+    const nowMs = Date.parse(now);
+    const waiting = live(current.pairings, nowMs);
+    if (waiting.length >= MAX_PAIRINGS_PER_AGENT)
+      throw new MappingError('pairings', `must be at most ${MAX_PAIRINGS_PER_AGENT} waiting per agent`, 409);
+    const bytes = randomBytes(8);
+    const raw = [...bytes].map((b) => PAIRING_ALPHABET[b % PAIRING_ALPHABET.length]).join('');
+    const expiresAt = new Date(nowMs + PAIRING_TTL_MS).toISOString();
+    const pairing: StoredPairing = { hash: hashToken(raw), createdAt: now, expiresAt };
+    const agent: StoredAgent = { ...current, pairings: [...waiting, pairing] };
+    return {
+      agents: state.agents.map((a) => (a === current ? agent : a)),
+      result: { user, code: `${raw.slice(0, 4)}-${raw.slice(4)}`, expiresAt },
+    };
+  };
+
+/**
+ * Trades a pairing code for a new agent token, once: the code is removed in the same change, so a
+ * second redeem (or another relay instance racing this one) finds nothing.
+ */
+export const redeemPairing =
+  (code: string, now: string): Change<IssuedToken> =>
+  (state) => {
+    const hash = hashToken(normalizePairingCode(code));
+    const nowMs = Date.parse(now);
+    const owner = state.agents.find((a) => live(a.pairings, nowMs).some((p) => p.hash === hash));
+    if (!owner) throw new MappingError('code', 'is not a valid pairing code, or it expired or was used', 404);
+    const rest = live(owner.pairings, nowMs).filter((p) => p.hash !== hash);
+    const withoutCode: StoredAgent = { ...owner, pairings: rest };
+    const { agents, result } = issueToken(
+      owner.user,
+      `paired ${now.slice(0, 10)}`,
+      now,
+    )({
+      ...state,
+      agents: state.agents.map((a) => (a === owner ? withoutCode : a)),
+    });
+    return { agents, result };
   };

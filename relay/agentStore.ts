@@ -23,8 +23,17 @@ export interface StoredToken extends TokenInfo {
   hash: string;
 }
 
+/** A one-time pairing code the admin issued; redeemed (once, before it expires) for a token. */
+export interface StoredPairing {
+  /** SHA-256 of the normalised code, lowercase hex. */
+  hash: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface StoredAgent extends AgentFields {
   tokens: StoredToken[];
+  pairings?: StoredPairing[];
 }
 
 export interface AgentState {
@@ -123,16 +132,35 @@ export function parseState(raw: unknown): AgentState {
   const agents = raw.agents.map((a, i): StoredAgent => {
     const field = `agents[${i}]`;
     if (!isObject(a)) throw new MappingError(field, 'must be an object');
-    const { tokens, ...rest } = a;
+    const { tokens, pairings, ...rest } = a;
     const fields = parseAgentFields(rest, { field });
     if (!Array.isArray(tokens)) throw new MappingError(`${field}.tokens`, 'must be an array');
-    return { ...fields, tokens: tokens.map((t, j) => parseToken(t, `${field}.tokens[${j}]`)) };
+    const parsed: StoredAgent = {
+      ...fields,
+      tokens: tokens.map((t, j) => parseToken(t, `${field}.tokens[${j}]`)),
+    };
+    if (pairings !== undefined) parsed.pairings = parsePairings(pairings, `${field}.pairings`);
+    return parsed;
   });
   checkMapping(agents, (i) => `agents[${i}]`);
   const epoch = raw.epoch ?? '';
   if (typeof epoch !== 'string' || !/^[0-9a-f]{0,32}$/.test(epoch))
     throw new MappingError('epoch', 'must be up to 32 lowercase hex digits');
   return { version: 1, rev: raw.rev, epoch, agents };
+}
+
+function parsePairings(raw: unknown, field: string): StoredPairing[] {
+  if (!Array.isArray(raw)) throw new MappingError(field, 'must be an array');
+  return raw.map((p, i) => {
+    const at = `${field}[${i}]`;
+    if (!isObject(p)) throw new MappingError(at, 'must be an object');
+    if (typeof p.hash !== 'string' || !HASH_RE.test(p.hash))
+      throw new MappingError(`${at}.hash`, 'must be 64 lowercase hex digits');
+    for (const key of ['createdAt', 'expiresAt'] as const)
+      if (typeof p[key] !== 'string' || Number.isNaN(Date.parse(p[key] as string)))
+        throw new MappingError(`${at}.${key}`, 'must be an ISO date');
+    return { hash: p.hash, createdAt: p.createdAt as string, expiresAt: p.expiresAt as string };
+  });
 }
 
 /** Runs async jobs one after another: a read-modify-write must not interleave with another. */

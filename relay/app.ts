@@ -13,12 +13,14 @@ import { type ContactsFeed, createContactsFeed } from './contactsFeed.ts';
 import { registerContactsRoutes } from './contactsRoute.ts';
 import { createEventLog, registerDelivery } from './deliveryRoutes.ts';
 import { registerDemoCrm } from './demoCrm.ts';
+import { registerDiagnosticsRoutes } from './diagnosticsRoute.ts';
 import type { EventLog } from './eventLog.ts';
 import { BODY_LIMIT, errorHandler, notFound } from './httpErrors.ts';
 import { registerIngest } from './ingest.ts';
 import { type LogOptions, loggerOptions } from './logging.ts';
 import { Metrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerPairingRoute } from './pairingRoute.ts';
 import type { Presence } from './presence.ts';
 import { createPresence } from './redisPresence.ts';
 import { MAX_CLIENT_MESSAGE } from './stream.ts';
@@ -99,9 +101,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   });
   registerContactsRoutes(app, { agents, feed, region: config.ingest.defaultRegion });
+  registerDiagnosticsRoutes(app, { agents, pipeline, clock });
   registerOpenApi(app);
-  if (agents instanceof ManagedAgentDirectory)
+  if (agents instanceof ManagedAgentDirectory) {
     registerAdminRoutes(app, { adminToken: config.adminToken, agents, presence, clock });
+    registerPairingRoute(app, { agents, clock });
+  }
   app.get('/metrics', async (_request, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );

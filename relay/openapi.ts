@@ -342,6 +342,52 @@ export const OPENAPI = {
         },
       },
     },
+    '/v1/diagnostics/test-call': {
+      post: {
+        summary:
+          "Diagnostics: an answered test call (source `test`, callId `TEST-…`) to the calling agent's first extension, through the same pipeline as a PBX's; at most 10 a minute per agent",
+        security: [{ agentBearer: [] }],
+        requestBody: {
+          required: false,
+          content: json(
+            object({ callerId: str('default: a sample number'), keypress: str('one digit, * or #') }),
+          ),
+        },
+        responses: {
+          '200': {
+            description: 'accepted',
+            content: json(
+              object({ ok: { const: true }, id: str('event id'), callId: str(), at: str('ISO time') }, [
+                'ok',
+                'id',
+                'callId',
+                'at',
+              ]),
+            ),
+          },
+          ...errors(400, 401, 429),
+        },
+      },
+    },
+    '/v1/pair': {
+      post: {
+        summary:
+          'Trade a one-time pairing code (issued by POST /v1/admin/agents/{user}/pairing, valid 15 minutes) for a new agent token; 10 tries a minute per address',
+        requestBody: {
+          required: true,
+          content: json(object({ code: str('XXXX-XXXX, any case') }, ['code'])),
+        },
+        responses: {
+          '200': {
+            description: 'the new agent token, shown once',
+            content: json(
+              object({ token: str(), user: str(), name: str(), tokenId: str() }, ['token', 'user']),
+            ),
+          },
+          ...errors(400, 404, 429),
+        },
+      },
+    },
     '/v1/events': {
       get: {
         summary: 'Long-poll fallback: events after the cursor, waiting up to 25 s',

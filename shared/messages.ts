@@ -3,6 +3,7 @@
 import type { ActionKind } from './actions.ts';
 import type { CallState } from './callEvent.ts';
 import type { ContactKind } from './contact.ts';
+import type { EventTrace } from './diagnostics.ts';
 import type { MatchReason } from './match.ts';
 import type { FieldError, Settings } from './settings.ts';
 
@@ -84,7 +85,10 @@ export interface ConnectionStatus {
   state: ConnectionState;
   /** Agent's user as the relay reported it. */
   user?: string;
+  /** Display name, extensions and PBX agent ids the relay maps to this agent (its welcome). */
+  name?: string;
   extensions?: string[];
+  agentIds?: string[];
   /** ISO time of the last message from the relay. */
   lastMessageAt?: string;
   /** Human-readable reason for `offline`/`unauthorized`. */
@@ -122,7 +126,14 @@ export interface SyncStatus {
 }
 
 export interface MessageMap {
-  'settings.get': { req: undefined; res: { settings: Settings; errors: FieldError[] } };
+  /**
+   * The settings in force. `errors`: stored fields that fell back to their default; `locked`: dotted
+   * paths the enterprise policy sets; `policyErrors`: policy values that were ignored, and why.
+   */
+  'settings.get': {
+    req: undefined;
+    res: { settings: Settings; errors: FieldError[]; locked?: string[]; policyErrors?: FieldError[] };
+  };
   /** Validates and stores; nothing is stored when any field is wrong. */
   'settings.save': { req: { settings: unknown }; res: { ok: boolean; errors: FieldError[] } };
   'calls.list': { req: undefined; res: { calls: QueuedCall[] } };
@@ -141,6 +152,13 @@ export interface MessageMap {
   'calls.clearHandled': { req: undefined; res: { removed: number } };
   'status.get': { req: undefined; res: { connection: ConnectionStatus; sync: SyncStatus } };
   'contacts.sync': { req: undefined; res: SyncStatus };
+  /**
+   * Has the relay send this agent a test call and answers its trace once the worker handled it
+   * (up to ~10 s); `error` is a `_locales` key.
+   */
+  'diagnostics.testCall': { req: undefined; res: { ok: boolean; error?: string; trace?: EventTrace } };
+  /** The last 100 events the worker handled, newest first. */
+  'diagnostics.events': { req: undefined; res: { events: EventTrace[] } };
 }
 
 export type MessageName = keyof MessageMap;

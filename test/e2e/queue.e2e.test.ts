@@ -47,7 +47,9 @@ const item = (callId: string) =>
   popup.locator('[data-testid=queue-item]', { has: popup.locator(`[data-call-id="${callId}"]`) });
 const cell = (callId: string, testId: string) => item(callId).getByTestId(testId);
 const shownCallIds = () =>
-  popup.locator('[data-testid=call-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-call-id')));
+  popup
+    .locator('[data-testid=call-row]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-call-id')));
 const filter = (name: string) => popup.locator(`[data-testid=queue-filters] button[data-filter=${name}]`);
 
 async function badgeText(b: ExtensionBrowser): Promise<string> {
@@ -80,7 +82,16 @@ describe('the call queue', () => {
     expect(await cell('Q1', 'call-duration').textContent(), 'a ringing call has no duration').toBe('');
 
     const head = await popup.locator('.queue-head').innerText();
-    for (const col of ['Date/time', 'Number', 'Ext.', 'Call ID', 'Probable caller', 'Key', 'State', 'Duration'])
+    for (const col of [
+      'Date/time',
+      'Number',
+      'Ext.',
+      'Call ID',
+      'Probable caller',
+      'Key',
+      'State',
+      'Duration',
+    ])
       expect(head, `column ${col}`).toContain(col);
     const row = await item('Q1').innerText();
     for (const text of ['0533 497 97 14', '911', 'Q1', 'Ayşe Demir', '1']) expect(row).toContain(text);
@@ -174,7 +185,7 @@ describe('the call queue', () => {
 });
 
 describe('the popup in other languages', () => {
-  const WIDTH = 580;
+  const WIDTH = 640;
   it.each(['en', 'tr', 'fa'])('%s: localized, no horizontal overflow (screenshot saved)', async (lang) => {
     const prev = process.env.LANGUAGE;
     process.env.LANGUAGE = lang;
@@ -200,16 +211,19 @@ describe('the popup in other languages', () => {
       const missed = { en: 'Missed', tr: 'Cevapsız', fa: 'بی‌پاسخ' }[lang];
       expect(await page.locator('[data-state=missed] [data-testid=call-state]').textContent()).toBe(missed);
       // Phone numbers read left to right in every language, Persian included.
-      const numberOrder = await page.locator('.c-number').first().evaluate((el) => {
-        const text = el.firstChild as Text;
-        const at = (i: number) => {
-          const r = document.createRange();
-          r.setStart(text, i);
-          r.setEnd(text, i + 1);
-          return r.getBoundingClientRect().left;
-        };
-        return { text: text.data, firstLeft: at(0), lastLeft: at(text.data.length - 1) };
-      });
+      const numberOrder = await page
+        .locator('.c-number')
+        .first()
+        .evaluate((el) => {
+          const text = el.firstChild as Text;
+          const at = (i: number) => {
+            const r = document.createRange();
+            r.setStart(text, i);
+            r.setEnd(text, i + 1);
+            return r.getBoundingClientRect().left;
+          };
+          return { text: text.data, firstLeft: at(0), lastLeft: at(text.data.length - 1) };
+        });
       expect(numberOrder.firstLeft, numberOrder.text).toBeLessThan(numberOrder.lastLeft);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, 'nothing sticks out of the popup sideways').toBeLessThanOrEqual(0);

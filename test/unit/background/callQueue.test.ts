@@ -107,7 +107,10 @@ describe('listCalls', () => {
     expect((await listCalls(db, 50)).map((c) => c.id)).toEqual(['c4', 'c3', 'c2', 'c1', 'c0']);
     expect(await listCalls(db, 0)).toEqual([]);
     await putCall(db, stored('tie', NOW - 3 * 60_000));
-    expect((await listCalls(db, 3)).map((c) => c.id), 'c2 and tie share a time').toHaveLength(3);
+    expect(
+      (await listCalls(db, 3)).map((c) => c.id),
+      'c2 and tie share a time',
+    ).toHaveLength(3);
     expect((await listCalls(db, 3)).slice(0, 2).map((c) => c.id)).toEqual(['c4', 'c3']);
   });
 });

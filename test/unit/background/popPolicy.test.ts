@@ -153,3 +153,12 @@ describe('vtiger preset', () => {
     expect((await getCall(db, 'K9'))?.error).toBe('errNoAction');
   });
 });
+
+describe('pop on ringing with a PBX that reports no ringing', () => {
+  it('pops a Logo CRM call (answered only) on its answer', async () => {
+    const s = withSettings({ popOn: 'ringing' });
+    expect(await applyEvent(deps(s), event({ callId: 'L1', state: 'answered', source: 'logo' }))).toBe(
+      'popped',
+    );
+  });
+});
