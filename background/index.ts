@@ -1,38 +1,29 @@
 // The MV3 service worker's entry: every listener is registered synchronously at top level, so a
-// worker woken by an alarm or a message has them before the first event is dispatched.
-
+// worker woken by an alarm or a message has them before the first event is dispatched. What each
+// message does is in handlers.ts; this file wires the worker's state together.
 import type { ActionKind } from '../shared/actions.ts';
 import browser from '../shared/browser.ts';
-import { isBusy, missedCount } from '../shared/busy.ts';
-import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
-import { t } from '../shared/rpc.ts';
-import { defaults, QUEUE_MAX_CALLS, relayBase, type Settings, streamUrl } from '../shared/settings.ts';
-import { clearHandled, getCall, listCalls, markHandled, pruneCalls, putCall } from './callQueue.ts';
+import type { SyncStatus } from '../shared/messages.ts';
+import { relayBase, type Settings, streamUrl } from '../shared/settings.ts';
+import { openUrl } from './browserTabs.ts';
+import { getCall, pruneCalls, putCall } from './callQueue.ts';
 import { RelayConnection } from './connection.ts';
 import { type Db, openDb, type StoredCall } from './db.ts';
-import { runTestCall } from './diagnostics.ts';
-import { listTraces, traceEvent } from './eventTrace.ts';
-import { pendingWork, refreshUnloadMarker } from './guardBrowser.ts';
+import { traceEvent } from './eventTrace.ts';
+import { refreshUnloadMarker } from './guardBrowser.ts';
+import { createHandlers } from './handlers.ts';
 import { liveLookup } from './lookup.ts';
-import { cachedManaged, loadEffectiveSettings, refreshManaged, saveUnderPolicy } from './managedSettings.ts';
-import { dispatch, type Handlers, isOwnPage } from './messenger.ts';
-import {
-  type NotifyApi,
-  notificationClicked,
-  notificationRecords,
-  showCallNotification,
-  showPopTab,
-} from './notify.ts';
-import { applyEvent, openAction, pickCandidate } from './popCall.ts';
+import { cachedManaged, loadEffectiveSettings, refreshManaged } from './managedSettings.ts';
+import { dispatch, isOwnPage } from './messenger.ts';
+import { forgetNotification, notifyCall, onNotificationClick } from './notifyBrowser.ts';
+import { applyEvent, openAction, type PopDeps } from './popCall.ts';
+import { bumpQueue, publishStatus, updateBadge } from './queueSignals.ts';
 import { SETTINGS_KEY } from './settingsStore.ts';
 import { lastSyncStatus, recordSyncError, syncContacts } from './sync.ts';
-import { type ActionTab, openTab, type TabApi } from './tabs.ts';
 
 const KEEPALIVE_ALARM = 'keepalive';
 const SYNC_ALARM = 'contacts-sync';
 const CURSOR_KEY = 'cursor';
-/** storage.session: the tab the last action opened (tab reuse, pending-work guard). */
-const ACTION_TAB_KEY = 'actionTab';
 
 // Per-worker-instance state: rebuilt by `boot()` every time the worker starts.
 let booted: Promise<{ db: Db; settings: Settings; connection: RelayConnection | null }> | null = null;
@@ -61,11 +52,17 @@ browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string; 
   if (!isOwnPage(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
   return dispatch(handlers, message);
 });
-browser.notifications.onClicked.addListener((id) => void onNotificationClick(id));
+const clicks = {
+  crmOrigin: async () => (await boot()).settings.crm.origin,
+  openCallAction,
+};
+browser.notifications.onClicked.addListener((id) => void onNotificationClick(clicks, id));
 // Firefox shows no buttons (and may lack the event).
-browser.notifications.onButtonClicked?.addListener((id, index) => void onNotificationClick(id, index));
+browser.notifications.onButtonClicked?.addListener(
+  (id, index) => void onNotificationClick(clicks, id, index),
+);
 browser.notifications.onClosed.addListener((id, byUser) => {
-  if (byUser) void notificationRecords(browser.storage.session).forget(id);
+  if (byUser) void forgetNotification(id);
 });
 
 void boot();
@@ -148,7 +145,7 @@ function connect(db: Db, settings: Settings): RelayConnection | null {
   return connection;
 }
 
-function popDeps(db: Db, settings: Settings, connection: RelayConnection | null) {
+function popDeps(db: Db, settings: Settings, connection: RelayConnection | null): PopDeps {
   const base = relayBase(settings.relayUrl);
   return {
     db,
@@ -172,74 +169,6 @@ function popDeps(db: Db, settings: Settings, connection: RelayConnection | null)
   };
 }
 
-const tabApi: TabApi = {
-  create: (props) => browser.tabs.create(props),
-  update: (tabId, props) => browser.tabs.update(tabId, props),
-  get: (tabId) => browser.tabs.get(tabId),
-  createWindow: (props) => browser.windows.create(props),
-  focusWindow: async (windowId) => {
-    await browser.windows.update(windowId, { focused: true });
-  },
-};
-
-export async function lastActionTab(): Promise<ActionTab | undefined> {
-  const { [ACTION_TAB_KEY]: tab } = await browser.storage.session.get(ACTION_TAB_KEY);
-  return tab as ActionTab | undefined;
-}
-
-async function openUrl(settings: Settings, url: string, call: StoredCall): Promise<void> {
-  const previous = await lastActionTab();
-  const opened = await openTab(tabApi, url, { ...settings, previous });
-  if (opened.tabId === undefined) return;
-  const tab: ActionTab = {
-    tabId: opened.tabId,
-    windowId: opened.windowId,
-    url,
-    callId: call.callId,
-    at: new Date().toISOString(),
-  };
-  await browser.storage.session.set({ [ACTION_TAB_KEY]: tab });
-}
-
-async function notifyCall(settings: Settings, call: StoredCall): Promise<void> {
-  const api: NotifyApi = {
-    create: (id, options) => browser.notifications.create(id, options),
-    // Chrome creates nothing without an icon.
-    iconUrl: browser.runtime.getURL('icons/icon128.png'),
-    // Only Firefox has getBrowserInfo, and it has no buttons or requireInteraction.
-    rich: !('getBrowserInfo' in browser.runtime),
-    t,
-    remember: notificationRecords(browser.storage.session).remember,
-  };
-  await showCallNotification(api, call, settings);
-}
-
-/** A click on a call's notification (or one of its buttons): the agent's explicit choice. */
-async function onNotificationClick(id: string, button?: number): Promise<void> {
-  const records = notificationRecords(browser.storage.session);
-  await notificationClicked(
-    {
-      ...records,
-      clear: async (nid) => void (await browser.notifications.clear(nid)),
-      resume: async (callId) => {
-        const { settings } = await boot();
-        const popTab = {
-          lastActionTab,
-          getTab: (tabId: number) => browser.tabs.get(tabId),
-          show: async (tabId: number, windowId?: number) => {
-            await tabApi.update(tabId, { active: true });
-            if (windowId !== undefined) await tabApi.focusWindow(windowId);
-          },
-        };
-        if (!(await showPopTab(popTab, callId, settings.crm.origin))) await openCallAction(callId);
-      },
-      openAction: openCallAction,
-    },
-    id,
-    button,
-  );
-}
-
 /**
  * Opens a call's action (or `action` instead) and records it in the queue, in front whatever the
  * focus policy: only an explicit click calls this, so the pending-work guard does not ask again.
@@ -252,27 +181,6 @@ async function openCallAction(id: string, action?: ActionKind): Promise<void> {
   await openAction(popDeps(db, { ...settings, focusPolicy: 'focus' }, connection), call);
   await putCall(db, call);
   await bumpQueue();
-}
-
-function publishStatus(status: ConnectionStatus): void {
-  void browser.storage.session.set({ connection: status });
-}
-
-/** Red while the agent is on a call; the number of missed calls in the queue. */
-async function updateBadge(db: Db, user: string | undefined): Promise<void> {
-  // The whole queue (pruning keeps it within the caps): a missed call further down still counts.
-  const calls = await listCalls(db, QUEUE_MAX_CALLS.max);
-  const missed = missedCount(calls);
-  const busy = isBusy(calls, user);
-  await Promise.all([
-    browser.action.setBadgeBackgroundColor({ color: busy ? '#cf222e' : '#57606a' }),
-    // An empty badge is not drawn at all: while busy it shows a dot so the red is visible.
-    browser.action.setBadgeText({ text: missed ? String(missed) : busy ? '●' : '' }),
-  ]);
-}
-
-async function bumpQueue(): Promise<void> {
-  await browser.storage.session.set({ queueRev: Date.now() });
 }
 
 function runSync(): Promise<SyncStatus> {
@@ -297,76 +205,4 @@ function runSync(): Promise<SyncStatus> {
   return syncing;
 }
 
-const handlers: Handlers = {
-  'settings.get': async () => loadEffectiveSettings(browser.storage.local, await applyManaged()),
-  // Locked fields keep the policy's values whatever the page sent (the sync interval, which the
-  // main form does not carry, keeps the stored one).
-  'settings.save': async ({ settings }) =>
-    saveUnderPolicy(browser.storage.local, settings, await applyManaged()),
-  'calls.list': async () => {
-    const { db, settings } = await boot();
-    return { calls: await listCalls(db, settings.queue.maxCalls) };
-  },
-  'calls.resume': async ({ id, force }) => {
-    const { db, settings } = await boot();
-    const call = await getCall(db, id);
-    if (!call) return { ok: false, error: 'errCallNotFound' };
-    const pending = force ? null : await pendingWork(await lastActionTab(), settings.crm.origin);
-    if (pending) return { ok: false, pending };
-    const result = await openAction(popDeps(db, settings, null), call);
-    await putCall(db, call);
-    await bumpQueue();
-    return { ...result, url: call.url };
-  },
-  'calls.pick': async ({ id, contactId, force }) => {
-    const { db, settings, connection } = await boot();
-    const call = await getCall(db, id);
-    if (!call) return { ok: false, error: 'errCallNotFound' };
-    const pending = force ? null : await pendingWork(await lastActionTab(), settings.crm.origin);
-    if (pending) return { ok: false, pending };
-    const result = await pickCandidate(popDeps(db, settings, connection), call, contactId);
-    await putCall(db, call);
-    await bumpQueue();
-    return { ...result, url: call.url };
-  },
-  'calls.goToPending': async ({ tabId }) => {
-    try {
-      const tab = await browser.tabs.update(tabId, { active: true });
-      if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
-      return { ok: true };
-    } catch {
-      return { ok: false };
-    }
-  },
-  'calls.markHandled': async ({ ids, handled }) => {
-    const { db, connection } = await boot();
-    await markHandled(db, ids, handled);
-    await bumpQueue();
-    await updateBadge(db, connection?.current.user);
-    return { ok: true };
-  },
-  'calls.clearHandled': async () => {
-    const { db } = await boot();
-    const removed = await clearHandled(db);
-    await bumpQueue();
-    return { removed };
-  },
-  'status.get': async () => {
-    const { db, connection } = await boot();
-    return {
-      connection: connection?.current ?? { state: 'unconfigured' },
-      sync: await lastSyncStatus(db),
-    };
-  },
-  'contacts.sync': async () => runSync(),
-  'diagnostics.testCall': async () => {
-    const { db, settings } = await boot();
-    return runTestCall({
-      db,
-      fetch: (input, init) => fetch(input, init),
-      relayBase: relayBase(settings.relayUrl),
-      token: settings.agentToken,
-    });
-  },
-  'diagnostics.events': async () => ({ events: await listTraces((await boot()).db) }),
-};
+const handlers = createHandlers({ boot, applyManaged, popDeps, runSync });
