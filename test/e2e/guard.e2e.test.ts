@@ -9,7 +9,7 @@ import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.t
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, importSettings, openOptions, openPopup, postLogo, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
-import { contactsCsv, extensionSettings, relayConfig, SECRET } from './scenario.ts';
+import { contactsCsv, extensionSettings, logoCall, relayConfig, SECRET } from './scenario.ts';
 
 const EN_MESSAGE = 'You still have an unsaved or pending operation. Please complete it first.';
 const TR_MESSAGE = 'Halen kaydedilmeyen/bekleyen işleminiz var. Lütfen önce işleminizi tamamlayın.';
@@ -18,13 +18,7 @@ const QUOTE_URL = (origin: string) => `${origin}/quote?company=C-19&contact=P-7&
 let relay: RelayProcess;
 let crm: FakeCrm;
 
-const call = (callUniqueId: string, callerId: string, keypress: string) => ({
-  callUniqueId,
-  extension: '911',
-  agentId: '911',
-  callerId,
-  keypress,
-});
+const call = logoCall;
 
 // Worker-side code below is serialised by Playwright: it may use nothing from this module.
 type Chrome = {

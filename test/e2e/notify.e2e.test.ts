@@ -8,7 +8,7 @@ import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.t
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, importSettings, openOptions, postLogo, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
-import { contactsCsv, extensionSettings, relayConfig, SECRET } from './scenario.ts';
+import { contactsCsv, extensionSettings, logoCall, relayConfig, SECRET } from './scenario.ts';
 
 let relay: RelayProcess;
 let crm: FakeCrm;
@@ -42,13 +42,7 @@ interface Record_ {
   };
 }
 
-const call = (callUniqueId: string, callerId: string, keypress: string) => ({
-  callUniqueId,
-  extension: '911',
-  agentId: '911',
-  callerId,
-  keypress,
-});
+const call = logoCall;
 
 const worker = (): Promise<Worker> => browser.worker();
 

@@ -17,7 +17,7 @@ import { CHROMIUM, type ExtensionBrowser, launchWithExtension } from './fixtures
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, importSettings, openOptions, postLogo, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
-import { AYSE_TOKEN, contactsCsv, relayConfig, SECRET } from './scenario.ts';
+import { AYSE_TOKEN, contactsCsv, logoCall, relayConfig, SECRET } from './scenario.ts';
 
 const EXTENSION_ID = 'dhabiokniikknfidbhccdfcpelbijnna';
 const LOCKED_TEXT = "Set by your organisation's policy";
@@ -59,13 +59,7 @@ function installPolicy(managedPolicy: Record<string, unknown>): Parameters<typeo
   return {};
 }
 
-const call = (callUniqueId: string, callerId: string, keypress: string) => ({
-  callUniqueId,
-  extension: '911',
-  agentId: '911',
-  callerId,
-  keypress,
-});
+const call = logoCall;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'screenpop-policy-'));

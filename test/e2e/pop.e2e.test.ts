@@ -5,19 +5,13 @@ import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.t
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, importSettings, openOptions, openPopup, postLogo, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
-import { contactsCsv, extensionSettings, relayConfig, SECRET } from './scenario.ts';
+import { contactsCsv, extensionSettings, logoCall, relayConfig, SECRET } from './scenario.ts';
 
 let relay: RelayProcess;
 let crm: FakeCrm;
 let browser: ExtensionBrowser;
 
-const call = (callUniqueId: string, callerId: string, keypress: string, extension = '911') => ({
-  callUniqueId,
-  extension,
-  agentId: extension,
-  callerId,
-  keypress,
-});
+const call = logoCall;
 
 /** Posts a call and returns the URL of the tab the extension opened for it. */
 async function popFor(body: ReturnType<typeof call>, path?: string): Promise<string> {
