@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedCall } from '../../shared/messages.ts';
 import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.ts';
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
-import { ask, openOptions, waitUntil } from './fixtures/pages.ts';
+import { ask, openOptions, openPopup, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
 import { AYSE_TOKEN, contactsCsv, MEHMET_TOKEN, relayConfig, SECRET } from './scenario.ts';
 
@@ -117,11 +117,15 @@ async function queued(callId: string): Promise<QueuedCall | undefined> {
 
 beforeAll(async () => {
   crm = await startFakeCrm();
-  relay = await startRelay(config, contactsCsv);
+  // Zeynep shares her company's switchboard number: one caller, two contacts.
+  relay = await startRelay(
+    config,
+    `${contactsCsv}\nP-9,person,Zeynep Ak,C-19,IP Santral Firması,0212 555 12 34,`,
+  );
   browser = await launchWithExtension();
   options = await openOptions(browser.context, browser.extensionId);
   await useSettings();
-  await waitUntil('contacts synced', async () => (await ask(options, 'status.get')).sync.contacts === 4);
+  await waitUntil('contacts synced', async () => (await ask(options, 'status.get')).sync.contacts === 5);
 });
 
 afterAll(async () => {
@@ -147,6 +151,28 @@ describe('the vtiger preset', () => {
     expect(await popFor({ callId: 'V4', state: 'answered', callerId: '5334979714', keypress: '3' })).toBe(
       '/index.php?module=HelpDesk&view=Edit&parent_id=C-19&contact_id=P-7',
     );
+    await closeCrmTabs();
+  });
+});
+
+describe('a number several contacts share', () => {
+  it('pops the best match and lets the agent pick another in the popup', async () => {
+    // The company (Ayşe's own contact) ranks before Zeynep, who has the same number.
+    expect(await popFor({ callId: 'M1', state: 'answered', callerId: '02125551234', keypress: '1' })).toBe(
+      '/index.php?module=Accounts&view=Detail&record=C-19',
+    );
+    const popup = await openPopup(browser.context, browser.extensionId);
+    const row = popup.locator('[data-testid=call-row][data-call-id=M1]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('IP Santral Firması');
+    const other = popup.locator('li', { has: row }).locator('[data-testid=candidate][data-contact-id=P-9]');
+    expect(await other.textContent()).toContain('Zeynep Ak');
+    const from = crm.requests.length;
+    await other.click();
+    const req = await crm.waitFor(() => true, 15_000, from);
+    expect(decodeURIComponent(req.path)).toBe('/index.php?module=Contacts&view=Detail&record=P-9');
+    expect((await queued('M1'))?.contact?.name).toBe('Zeynep Ak');
+    await popup.close();
     await closeCrmTabs();
   });
 });
