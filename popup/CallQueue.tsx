@@ -5,22 +5,13 @@ import { errorText } from '../shared/uiText.ts';
 import { Others } from './Candidates.tsx';
 import { QueueRow } from './QueueRow.tsx';
 import { QueueToolbar } from './QueueToolbar.tsx';
-import {
-  ALL_RENDERED_MARK,
-  browserDurationFormat,
-  browserLocales,
-  type FormatDate,
-  RENDERED_MARK,
-  toCallRow,
-} from './queue.ts';
+import { type CallRow, type QueueFormats, RENDERED_MARK, toCallRow } from './queue.ts';
 import { inFilter, type QueueFilter, queueCounts } from './queueFilters.ts';
-
-/** More than a popup shows before scrolling. */
-const FIRST_ROWS = 30;
+import { useRowWindow } from './useRowWindow.ts';
 
 interface Props {
   calls: QueuedCall[];
-  formatDate: FormatDate;
+  formats: QueueFormats;
   /** The id of the call being resumed, to mark its row busy. */
   pendingId: string | null;
   onResume: (id: string) => void;
@@ -33,30 +24,25 @@ interface Props {
  * "handled" checkbox beside it. A call whose number matched several contacts lists the others under
  * its row, each a button to pick it.
  */
-export function CallQueue({ calls, formatDate, pendingId, onResume, onPick }: Props) {
+export function CallQueue({ calls, formats, pendingId, onResume, onPick }: Props) {
   const [filter, setFilter] = useState<QueueFilter>('all');
   const [error, setError] = useState<string | null>(null);
-  const formatDuration = useMemo(browserDurationFormat, []);
-  const formatCount = useMemo(() => {
-    const number = new Intl.NumberFormat(browserLocales());
-    return (n: number) => number.format(n);
-  }, []);
-  // Rows are built once per queue change, not per render (a filter click, a resume).
-  const rows = useMemo(
-    () => calls.map((call) => ({ call, row: toCallRow(call, formatDate, formatDuration) })),
-    [calls, formatDate, formatDuration],
-  );
   const counts = useMemo(() => queueCounts(calls), [calls]);
-  const shown = useMemo(() => rows.filter(({ call }) => inFilter(call, filter)), [rows, filter]);
-  // The first screenful paints at once; the rest of a long queue follows right after that paint.
-  const [whole, setWhole] = useState(false);
-  useEffect(() => {
-    performance.mark(RENDERED_MARK);
-    const later = setTimeout(() => setWhole(true));
-    return () => clearTimeout(later);
-  }, []);
-  useEffect(() => void (whole && performance.mark(ALL_RENDERED_MARK)), [whole]);
-  const listed = whole ? shown : shown.slice(0, FIRST_ROWS);
+  const shown = useMemo(() => calls.filter((call) => inFilter(call, filter)), [calls, filter]);
+  // A row is built when it first comes into view, once per queue change (a new list brings new
+  // call objects), not per render (a scroll, a filter click, a resume).
+  const rowOf = useMemo(() => {
+    const built = new WeakMap<QueuedCall, CallRow>();
+    return (call: QueuedCall) => {
+      let row = built.get(call);
+      if (!row) built.set(call, (row = toCallRow(call, formats.date, formats.duration)));
+      return row;
+    };
+  }, [formats]);
+  // The first effect after the first paint of the rows, before any other reads the layout.
+  useEffect(() => void performance.mark(RENDERED_MARK), []);
+  // Only the rows in view (and a few beyond) are in the page; the others are spacers of their height.
+  const { win, topRef, listRef } = useRowWindow(shown);
 
   // The background bumps the queue afterwards, so the refreshed list shows the change.
   const markHandled = (id: string, handled: boolean) => {
@@ -73,7 +59,7 @@ export function CallQueue({ calls, formatDate, pendingId, onResume, onPick }: Pr
       <QueueToolbar
         filter={filter}
         counts={counts}
-        formatCount={formatCount}
+        formatCount={formats.count}
         onFilter={setFilter}
         onClearHandled={clearHandled}
       />
@@ -96,36 +82,45 @@ export function CallQueue({ calls, formatDate, pendingId, onResume, onPick }: Pr
           <span>{t('colState')}</span>
           <span title={t('colDuration')}>{t('colDuration')}</span>
         </div>
-        <ol class="queue-list">
-          {listed.map(({ row }) => (
-            <li
-              key={row.id}
-              data-testid="queue-item"
-              data-state={row.state}
-              data-alert={row.alert}
-              data-handled={row.handled}
-            >
-              <input
-                type="checkbox"
-                class="c-check"
-                data-testid="mark-handled"
-                checked={row.handled}
-                title={t('queueMarkHandled')}
-                aria-label={`${t('queueMarkHandled')}: ${row.number}`}
-                onChange={(e) => markHandled(row.id, e.currentTarget.checked)}
-              />
-              <QueueRow
-                row={row}
-                busy={pendingId === row.id}
-                formatDuration={formatDuration}
-                onResume={onResume}
-              />
-              {row.others.length > 0 && (
-                <Others others={row.others} busy={pendingId === row.id} onPick={(c) => onPick(row.id, c)} />
-              )}
-            </li>
-          ))}
+        <div ref={topRef} style={{ blockSize: `${win.before}px` }} />
+        <ol class="queue-list" ref={listRef}>
+          {shown.slice(win.start, win.end).map((call, i) => {
+            const row = rowOf(call);
+            return (
+              <li
+                key={row.id}
+                data-id={row.id}
+                data-testid="queue-item"
+                data-state={row.state}
+                data-alert={row.alert}
+                data-handled={row.handled}
+                // A screen reader says "37 of 500" although only the rows near the view exist.
+                aria-setsize={shown.length}
+                aria-posinset={win.start + i + 1}
+              >
+                <input
+                  type="checkbox"
+                  class="c-check"
+                  data-testid="mark-handled"
+                  checked={row.handled}
+                  title={t('queueMarkHandled')}
+                  aria-label={`${t('queueMarkHandled')}: ${row.number}`}
+                  onChange={(e) => markHandled(row.id, e.currentTarget.checked)}
+                />
+                <QueueRow
+                  row={row}
+                  busy={pendingId === row.id}
+                  formatDuration={formats.duration}
+                  onResume={onResume}
+                />
+                {row.others.length > 0 && (
+                  <Others others={row.others} busy={pendingId === row.id} onPick={(c) => onPick(row.id, c)} />
+                )}
+              </li>
+            );
+          })}
         </ol>
+        <div style={{ blockSize: `${win.after}px` }} />
       </div>
       {shown.length === 0 && (
         <p class="empty" data-testid="filter-empty">

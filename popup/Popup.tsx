@@ -6,14 +6,15 @@ import { BusyLight } from './BusyLight.tsx';
 import { CallQueue } from './CallQueue.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { PendingWorkDialog } from './PendingWorkDialog.tsx';
-import { browserDateFormat } from './queue.ts';
-import { useQueue } from './useQueue.ts';
+import { browserFormats } from './queue.ts';
+import { type FirstList, useQueue } from './useQueue.ts';
 import { useResume } from './useResume.ts';
 
-export function Popup() {
-  const { calls, connection, loadError } = useQueue();
+/** `firstList`: the queue, asked for before the page rendered anything. */
+export function Popup({ firstList }: { firstList?: FirstList }) {
+  const { calls, connection, loadError } = useQueue(firstList);
   const { pendingId, resume, pick, ...guard } = useResume();
-  const formatDate = useMemo(browserDateFormat, []);
+  const formats = useMemo(browserFormats, []);
 
   const openOptions = () => void browser.runtime.openOptionsPage();
   const problem = guard.error ?? loadError;
@@ -51,13 +52,7 @@ export function Popup() {
             {t('queueEmpty')}
           </p>
         ) : (
-          <CallQueue
-            calls={calls}
-            formatDate={formatDate}
-            pendingId={pendingId}
-            onResume={resume}
-            onPick={pick}
-          />
+          <CallQueue calls={calls} formats={formats} pendingId={pendingId} onResume={resume} onPick={pick} />
         )}
       </main>
       {guard.pending && (

@@ -1,8 +1,12 @@
 import { render } from 'preact';
-import { t } from '../shared/rpc.ts';
+import { send, t } from '../shared/rpc.ts';
 import { pageLocale } from '../shared/uiText.ts';
 import { Popup } from './Popup.tsx';
 import './popup.css';
+
+// The queue is what the agent opened the popup for: ask the background before anything else, so its
+// answer is on the way while the page renders.
+const firstList = send('calls.list', undefined);
 
 // Persian flips the whole page to right-to-left; the CSS uses logical properties throughout.
 const { dir, lang } = pageLocale(t);
@@ -11,4 +15,4 @@ document.documentElement.lang = lang;
 document.title = t('extName');
 
 const root = document.getElementById('app');
-if (root) render(<Popup />, root);
+if (root) render(<Popup firstList={firstList} />, root);

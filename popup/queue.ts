@@ -5,9 +5,8 @@ import { isUnhandledMiss, reportsHangup, STALE_AFTER_MS } from '../shared/busy.t
 import type { CallState } from '../shared/callEvent.ts';
 import type { QueuedCall } from '../shared/messages.ts';
 
-/** `performance` marks (`npm run bench:popup`): the first screenful of rows painted, then every row. */
+/** `performance` mark (`npm run bench:popup`): the rows in view painted, the whole list live. */
 export const RENDERED_MARK = 'screenpop:queue-rendered';
-export const ALL_RENDERED_MARK = 'screenpop:queue-all-rendered';
 /** `performance` mark set when the first list arrives from the background. */
 export const LOADED_MARK = 'screenpop:queue-loaded';
 
@@ -45,6 +44,24 @@ export type FormatDuration = (ms: number) => string;
 export function browserDurationFormat(): FormatDuration {
   const two = new Intl.NumberFormat(browserLocales(), { minimumIntegerDigits: 2, useGrouping: false });
   return (ms) => formatDuration(ms, (n) => two.format(n));
+}
+
+/** The number in each filter's count, in the browser's locale. */
+export type FormatCount = (n: number) => string;
+
+export interface QueueFormats {
+  date: FormatDate;
+  duration: FormatDuration;
+  count: FormatCount;
+}
+
+/**
+ * Every formatter the queue uses, built once per popup: while the list is on its way from the
+ * background, not when it arrives.
+ */
+export function browserFormats(): QueueFormats {
+  const number = new Intl.NumberFormat(browserLocales());
+  return { date: browserDateFormat(), duration: browserDurationFormat(), count: (n) => number.format(n) };
 }
 
 export function formatDuration(ms: number, pad2: (n: number) => string = (n) => String(n).padStart(2, '0')) {

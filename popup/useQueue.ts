@@ -1,6 +1,6 @@
 // The popup's live view of the background: fetched once on open, then again whenever the
 // background bumps `queueRev` or rewrites `connection` in storage.session.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import browser from '../shared/browser.ts';
 import type { ConnectionStatus, QueuedCall } from '../shared/messages.ts';
 import { send } from '../shared/rpc.ts';
@@ -14,29 +14,36 @@ export interface QueueState {
   loadError: string | null;
 }
 
-export function useQueue(): QueueState {
+export type FirstList = ReturnType<typeof send<'calls.list'>>;
+
+export function useQueue(firstList?: FirstList): QueueState {
   const [calls, setCalls] = useState<QueuedCall[] | null>(null);
   const [connection, setConnection] = useState<ConnectionStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  // Asked during the first render, not in the effect after the first paint: the list is what the
-  // agent opened the popup for.
-  const [firstCalls] = useState(() => send('calls.list', undefined));
+  // Asked before the first render (main.tsx) or during it, not in the effect after the first paint:
+  // the list is what the agent opened the popup for.
+  const [firstCalls] = useState(() => firstList ?? send('calls.list', undefined));
 
+  // Answers can arrive out of order when changes come quickly; only the latest request may apply.
+  const callsSeq = useRef(0);
+  const applyCalls = (answer: FirstList) => {
+    const seq = ++callsSeq.current;
+    answer.then(
+      (res) => {
+        if (seq !== callsSeq.current) return;
+        setCalls(newestFirst(res?.calls ?? []));
+        setLoadError(null);
+      },
+      () => seq === callsSeq.current && setLoadError('errBackground'),
+    );
+  };
+  // The first list applies as soon as it arrives: a layout effect runs right after the first render,
+  // a plain effect only after the first paint, which the list may well beat.
+  useLayoutEffect(() => applyCalls(firstCalls.finally(() => performance.mark(LOADED_MARK))), [firstCalls]);
+
+  // Once, after the first paint (applyCalls only uses state setters and a ref).
   useEffect(() => {
-    // Answers can arrive out of order when changes come quickly; only the latest request may apply.
-    let callsSeq = 0;
     let statusSeq = 0;
-    const refreshCalls = (answer = send('calls.list', undefined)) => {
-      const seq = ++callsSeq;
-      answer.then(
-        (res) => {
-          if (seq !== callsSeq) return;
-          setCalls(newestFirst(res?.calls ?? []));
-          setLoadError(null);
-        },
-        () => seq === callsSeq && setLoadError('errBackground'),
-      );
-    };
     const refreshStatus = () => {
       const seq = ++statusSeq;
       send('status.get', undefined).then(
@@ -46,14 +53,13 @@ export function useQueue(): QueueState {
     };
     const onChanged = (changes: Record<string, unknown>, area: string) => {
       if (area !== 'session') return;
-      if ('queueRev' in changes) refreshCalls();
+      if ('queueRev' in changes) applyCalls(send('calls.list', undefined));
       if ('connection' in changes) refreshStatus();
     };
     browser.storage.onChanged.addListener(onChanged);
-    refreshCalls(firstCalls.finally(() => performance.mark(LOADED_MARK)));
     refreshStatus();
     return () => browser.storage.onChanged.removeListener(onChanged);
-  }, [firstCalls]);
+  }, []);
 
   return { calls, connection, loadError };
 }

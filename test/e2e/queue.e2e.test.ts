@@ -182,6 +182,68 @@ describe('the call queue', () => {
     await expect.poll(shownCallIds, { timeout: 10_000 }).toEqual(ids.slice(2).reverse());
     expect((await ask(popup, 'calls.list')).calls).toHaveLength(10);
   });
+
+  it('keeps a long queue to the rows near the view; scrolling and Tab bring in the rest', async () => {
+    await configure(browser, { queue: { maxCalls: 300 } });
+    const worker = await browser.worker();
+    // 300 calls straight into the worker's database, as the PBX would have filled it over a day.
+    await worker.evaluate(async (n) => {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const req = indexedDB.open('screenpop');
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+      });
+      const tx = db.transaction('calls', 'readwrite');
+      const now = Date.now();
+      for (let i = 0; i < n; i++) {
+        const id = `LONG${String(i).padStart(3, '0')}`;
+        tx.objectStore('calls').put({
+          id,
+          callId: id,
+          state: 'missed',
+          at: new Date(now - (n - i) * 60_000).toISOString(),
+          callerId: '05320000000',
+          extension: '911',
+          eventIds: [],
+          popped: true,
+        });
+      }
+      await new Promise((ok, fail) => {
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    }, 300);
+    await popup.reload();
+    const items = popup.locator('[data-testid=queue-item]');
+    await expect.poll(() => items.first().getAttribute('aria-setsize')).toBe('300');
+    expect(await items.first().getAttribute('aria-posinset')).toBe('1');
+    expect(await items.count(), 'only the rows near the view are in the page').toBeLessThan(60);
+    const height = await popup.evaluate(() => document.documentElement.scrollHeight);
+    expect(height, 'the page is as tall as the whole list').toBeGreaterThan(300 * 35);
+
+    // Tab walks on past the rows first rendered: each focused row scrolls into view and brings the next.
+    await items.first().getByTestId('call-row').focus();
+    for (let i = 0; i < 80; i++) await popup.keyboard.press('Tab');
+    const focused = () =>
+      popup.evaluate(() =>
+        document.activeElement?.closest('li[aria-posinset]')?.getAttribute('aria-posinset'),
+      );
+    expect(await focused(), '80 tab stops on (checkbox, row, checkbox, …): the 41st row').toBe('41');
+    await popup.keyboard.press('Shift+Tab');
+    await popup.keyboard.press('Shift+Tab');
+    expect(await focused(), 'and back').toBe('40');
+
+    await popup.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => items.last().getAttribute('aria-posinset')).toBe('300');
+    const oldest = (await ask(popup, 'calls.list')).calls.at(-1)?.callId;
+    expect(
+      await items.last().getByTestId('call-row').getAttribute('data-call-id'),
+      'the oldest call, last',
+    ).toBe(oldest);
+    await popup.evaluate(() => scrollTo(0, 0));
+    await expect.poll(() => items.first().getAttribute('aria-posinset')).toBe('1');
+  });
 });
 
 describe('the popup in other languages', () => {
