@@ -5,6 +5,7 @@ import { t } from '../../shared/rpc.ts';
 import { ConfirmButton, ErrorNote, problemText } from './AdminBits.tsx';
 import type { AdminClient, AdminError, IssuedToken } from './adminApi.ts';
 import { type AgentView, validateLabel } from './adminModel.ts';
+import { PairingCode } from './PairingCode.tsx';
 
 interface Props {
   client: AdminClient;
@@ -140,6 +141,7 @@ export function TokensPanel({ client, agents, onChanged }: Props) {
           )}
         </>
       )}
+      {agent && <PairingCode client={client} user={agent.user} formatTime={(iso) => formatTime(when, iso)} />}
       {issued && <IssuedNote issued={issued} onDone={() => setIssued(null)} />}
       <ErrorNote error={error} testId="admin-token-error" />
     </div>

@@ -126,6 +126,10 @@ export function adminClient(base: string, adminToken: string, fetchFn: Fetch) {
     issueToken(user: string, label: string): Promise<Result<IssuedToken>> {
       return call('POST', `${agentPath(user)}/tokens`, { json: label ? { label } : {} });
     },
+    /** A one-time code (15 minutes) the agent types in their options page instead of a token. */
+    issuePairing(user: string): Promise<Result<{ user: string; code: string; expiresAt: string }>> {
+      return call('POST', `${agentPath(user)}/pairing`);
+    },
     revokeToken(user: string, tokenId: string): Promise<Result<{ ok: true }>> {
       return call('DELETE', `${agentPath(user)}/tokens/${encodeURIComponent(tokenId)}`);
     },

@@ -80,13 +80,21 @@ describe('without extra permissions', () => {
     expect(await options.locator('#test-connection-why').isVisible()).toBe(true);
   });
 
-  it('pairs with a one-time code the admin issued: the token field fills in', async () => {
-    const issued = await fetch(`${relay.url}/v1/admin/agents/mehmet/pairing`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${relayConfig.adminToken}` },
-    });
-    expect(issued.status).toBe(201);
-    const { code } = (await issued.json()) as { code: string };
+  it('pairs with a one-time code the admin issued in the admin section: the token field fills in', async () => {
+    // The admin, at this desk: the admin section issues a code for Mehmet.
+    await options.fill('#relayUrl', relay.url);
+    await ask(options, 'settings.save', { settings: { relayUrl: relay.url } });
+    await options.reload();
+    await options.locator('#admin-token').fill(relayConfig.adminToken);
+    await options.locator('#admin-connect').click();
+    await options.locator('#admin-token-user').selectOption('mehmet');
+    await options.getByTestId('admin-pairing').click();
+    const shown = options.getByTestId('admin-pairing-code');
+    await shown.waitFor();
+    const code = (await shown.locator('strong').textContent()) ?? '';
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(await shown.textContent()).toContain('mehmet');
+    // Mehmet types it under Connection.
     await options.fill('#relayUrl', relay.url);
     await options.fill('#agentToken', '');
     await options.fill('#pairingCode', code);
