@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.ts';
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
-import { ask, importSettings, openOptions, waitUntil } from './fixtures/pages.ts';
+import { ask, importSettings, openOptions, textEnds, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
 import { contactsCsv, extensionSettings, relayConfig, SECRET } from './scenario.ts';
 
@@ -264,18 +264,9 @@ describe('the Admin section in other languages', () => {
       expect(await p.locator('#sec-admin').textContent()).toBe(HEADINGS[lang]);
       expect(await p.evaluate(() => document.documentElement.dir)).toBe(lang === 'fa' ? 'rtl' : 'ltr');
       // Extensions read left to right in every language, Persian included.
-      const order = await p
-        .locator('[data-testid=admin-agent-row][data-user=ayse] [data-testid=admin-agent-extensions]')
-        .evaluate((el) => {
-          const text = el.firstChild as Text;
-          const at = (i: number) => {
-            const r = document.createRange();
-            r.setStart(text, i);
-            r.setEnd(text, i + 1);
-            return r.getBoundingClientRect().left;
-          };
-          return { text: text.data, firstLeft: at(0), lastLeft: at(text.data.length - 1) };
-        });
+      const order = await textEnds(
+        p.locator('[data-testid=admin-agent-row][data-user=ayse] [data-testid=admin-agent-extensions]'),
+      );
       expect(order.text).toBe('911, 913');
       expect(order.firstLeft, 'extensions read left to right').toBeLessThan(order.lastLeft);
       // A field error, so the screenshot shows one too.

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.ts';
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
-import { ask, importSettings, openOptions, openPopup, waitUntil } from './fixtures/pages.ts';
+import { ask, importSettings, openOptions, openPopup, textEnds, waitUntil } from './fixtures/pages.ts';
 import { type RelayProcess, startRelay } from './fixtures/relayProcess.ts';
 import { contactsCsv, extensionSettings, relayConfig, SECRET } from './scenario.ts';
 
@@ -273,19 +273,7 @@ describe('the popup in other languages', () => {
       const missed = { en: 'Missed', tr: 'Cevapsız', fa: 'بی‌پاسخ' }[lang];
       expect(await page.locator('[data-state=missed] [data-testid=call-state]').textContent()).toBe(missed);
       // Phone numbers read left to right in every language, Persian included.
-      const numberOrder = await page
-        .locator('.c-number')
-        .first()
-        .evaluate((el) => {
-          const text = el.firstChild as Text;
-          const at = (i: number) => {
-            const r = document.createRange();
-            r.setStart(text, i);
-            r.setEnd(text, i + 1);
-            return r.getBoundingClientRect().left;
-          };
-          return { text: text.data, firstLeft: at(0), lastLeft: at(text.data.length - 1) };
-        });
+      const numberOrder = await textEnds(page.locator('.c-number').first());
       expect(numberOrder.firstLeft, numberOrder.text).toBeLessThan(numberOrder.lastLeft);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, 'nothing sticks out of the popup sideways').toBeLessThanOrEqual(0);
