@@ -171,7 +171,11 @@ describe('a number several contacts share', () => {
     await other.click();
     const req = await crm.waitFor(() => true, 15_000, from);
     expect(decodeURIComponent(req.path)).toBe('/index.php?module=Contacts&view=Detail&record=P-9');
-    expect((await queued('M1'))?.contact?.name).toBe('Zeynep Ak');
+    // The tab opens first, then the worker records the choice on the call.
+    await waitUntil(
+      'the call now names Zeynep',
+      async () => (await queued('M1'))?.contact?.name === 'Zeynep Ak',
+    );
     await popup.close();
     await closeCrmTabs();
   });
