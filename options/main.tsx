@@ -1,3 +1,5 @@
+// The shared palette first: every later stylesheet (the page's, its components') builds on it.
+import '../shared/theme.css';
 import { render } from 'preact';
 import { t } from '../shared/rpc.ts';
 import { pageLocale } from '../shared/uiText.ts';
