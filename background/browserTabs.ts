@@ -1,7 +1,7 @@
 // The browser's tabs and windows as the action policy (tabs.ts) and the pending-work guard see
 // them, and the record of the tab the last action opened (storage.session, so it outlives a worker
 // restart but not the browser).
-import browser from '../shared/browser.ts';
+import browser from '../shared/platform/browser.ts';
 import type { Settings } from '../shared/settings.ts';
 import type { StoredCall } from './db.ts';
 import { type ActionTab, openTab, type TabApi } from './tabs.ts';

@@ -1,6 +1,7 @@
 // The browser side of the pending-work guard: the real APIs guard.ts and unloadMarker.ts take.
-import browser from '../shared/browser.ts';
+
 import type { PendingWork } from '../shared/messages.ts';
+import browser from '../shared/platform/browser.ts';
 import { checkPendingWork, type GuardApi, originPattern } from './guard.ts';
 import { pageProbe } from './pageProbe.ts';
 import type { ActionTab } from './tabs.ts';

@@ -1,7 +1,8 @@
 // The answers to the extension pages' typed messages (shared/messages.ts). The worker's state comes
 // in as `WorkerContext`, so this file holds what each message does and index.ts how it is wired.
-import browser from '../shared/browser.ts';
+
 import type { SyncStatus } from '../shared/messages.ts';
+import browser from '../shared/platform/browser.ts';
 import { relayBase, type Settings } from '../shared/settings.ts';
 import { focusTab, lastActionTab } from './browserTabs.ts';
 import { clearHandled, getCall, listCalls, markHandled, putCall } from './callQueue.ts';

@@ -2,8 +2,8 @@
 // worker woken by an alarm or a message has them before the first event is dispatched. What each
 // message does is in handlers.ts; this file wires the worker's state together.
 import type { ActionKind } from '../shared/actions.ts';
-import browser from '../shared/browser.ts';
 import type { SyncStatus } from '../shared/messages.ts';
+import browser from '../shared/platform/browser.ts';
 import { relayBase, type Settings, streamUrl } from '../shared/settings.ts';
 import { openUrl } from './browserTabs.ts';
 import { getCall, pruneCalls, putCall } from './callQueue.ts';

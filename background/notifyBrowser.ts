@@ -1,8 +1,8 @@
 // Desktop notifications wired to the browser: showing one for a popped call, and what a click on
 // it (or one of its buttons) does. The content and the button choice live in notify.ts.
 import type { ActionKind } from '../shared/actions.ts';
-import browser from '../shared/browser.ts';
-import { t } from '../shared/rpc.ts';
+import browser from '../shared/platform/browser.ts';
+import { t } from '../shared/platform/i18n.ts';
 import type { Settings } from '../shared/settings.ts';
 import { lastActionTab, tabApi } from './browserTabs.ts';
 import type { StoredCall } from './db.ts';

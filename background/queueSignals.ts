@@ -1,8 +1,9 @@
 // What the popup and the toolbar show of the worker's state: the queue's revision (the popup
 // re-reads on a bump), the connection status, and the badge (missed calls; red while busy).
-import browser from '../shared/browser.ts';
+
 import { isBusy, missedCount } from '../shared/busy.ts';
 import type { ConnectionStatus } from '../shared/messages.ts';
+import browser from '../shared/platform/browser.ts';
 import { QUEUE_MAX_CALLS } from '../shared/settings.ts';
 import { listCalls } from './callQueue.ts';
 import type { Db } from './db.ts';

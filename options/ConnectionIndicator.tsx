@@ -1,6 +1,6 @@
-import { connectionView } from '../shared/connectionView.ts';
 import type { ConnectionStatus } from '../shared/messages.ts';
-import { t } from '../shared/rpc.ts';
+import { connectionView } from '../shared/ui/connectionView.ts';
+import { t } from '../shared/ui/messageClient.ts';
 
 /** The connection state as the popup shows it; the reason is the tooltip. */
 export function ConnectionIndicator({ status }: { status: ConnectionStatus | null }) {

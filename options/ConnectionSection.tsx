@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { ConnectionTest } from './ConnectionTest.tsx';
 import { TextField } from './Field.tsx';
 import { PairingField } from './PairingField.tsx';

@@ -2,10 +2,10 @@
 // step failed. Why an address does not answer (DNS, refused, TLS) needs the optional `webRequest`
 // permission for the relay's origin, asked for only when the admin wants to know.
 import { useState } from 'preact/hooks';
-import browser from '../shared/browser.ts';
 import { type ConnectionTestResult, testConnection } from '../shared/connectionTest.ts';
-import { t } from '../shared/rpc.ts';
+import browser from '../shared/platform/browser.ts';
 import { relayBase } from '../shared/settings.ts';
+import { t } from '../shared/ui/messageClient.ts';
 
 type WebRequestApi = {
   onErrorOccurred: {

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SyncStatus } from '../shared/messages.ts';
-import { send, t } from '../shared/rpc.ts';
 import { SYNC_MINUTES_MAX, SYNC_MINUTES_MIN } from '../shared/settings.ts';
-import { errorText } from '../shared/uiText.ts';
+import { send, t } from '../shared/ui/messageClient.ts';
+import { errorText } from '../shared/ui/uiText.ts';
 import { LockedNote } from './Field.tsx';
 import type { StatusState } from './useStatus.ts';
 

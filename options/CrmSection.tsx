@@ -1,7 +1,7 @@
 import { TEMPLATE_KEYS, type TemplateKey } from '../shared/actions.ts';
 import { PRESETS, type Preset, presetTemplates } from '../shared/presets.ts';
-import { t } from '../shared/rpc.ts';
 import { PLACEHOLDERS } from '../shared/template.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { SelectField, TextField } from './Field.tsx';
 import { templatePreview } from './form.ts';
 import type { SettingsForm } from './useSettingsForm.ts';

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import browser from '../shared/browser.ts';
 import type { EventTrace } from '../shared/diagnostics.ts';
 import type { ConnectionStatus } from '../shared/messages.ts';
-import { send, t } from '../shared/rpc.ts';
-import { errorText, pageLocale } from '../shared/uiText.ts';
+import browser from '../shared/platform/browser.ts';
+import { send, t } from '../shared/ui/messageClient.ts';
+import { errorText, pageLocale } from '../shared/ui/uiText.ts';
 import {
   DIAGNOSTICS_FILE_NAME,
   diagnosticsJson,

@@ -1,6 +1,6 @@
-import { t } from '../shared/rpc.ts';
 import type { FieldError } from '../shared/settings.ts';
-import { errorText } from '../shared/uiText.ts';
+import { t } from '../shared/ui/messageClient.ts';
+import { errorText } from '../shared/ui/uiText.ts';
 import { describeField } from './form.ts';
 
 /** Errors as "field: what to do" lines, for errors that have no field on the page to sit beside. */

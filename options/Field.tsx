@@ -1,9 +1,9 @@
 // A labelled control with its hint and its error (`[data-error-for=<dotted field>]`). A field the
 // enterprise policy sets is disabled and says so (`[data-locked-for=<dotted field>]`).
 import type { ComponentChildren, TargetedInputEvent } from 'preact';
-import { t } from '../shared/rpc.ts';
 import type { FieldErrorCode } from '../shared/settings.ts';
-import { errorText } from '../shared/uiText.ts';
+import { t } from '../shared/ui/messageClient.ts';
+import { errorText } from '../shared/ui/uiText.ts';
 import { type FieldName, fieldId } from './form.ts';
 import type { FieldBinding } from './useSettingsForm.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import browser from '../shared/browser.ts';
-import { t } from '../shared/rpc.ts';
+import browser from '../shared/platform/browser.ts';
+import { t } from '../shared/ui/messageClient.ts';
 
 interface Props {
   /** The CRM origin as the form holds it ('' while empty or invalid). */

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { send, t } from '../shared/rpc.ts';
 import type { FieldError } from '../shared/settings.ts';
+import { send, t } from '../shared/ui/messageClient.ts';
 import { ErrorList } from './ErrorList.tsx';
 import { describeField } from './form.ts';
 import {

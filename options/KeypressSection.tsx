@@ -1,5 +1,5 @@
 import { KEYPRESS_TARGETS, UNKNOWN_TARGETS } from '../shared/actions.ts';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { SelectField } from './Field.tsx';
 import { SHOWN_DIGITS } from './form.ts';
 import type { SettingsForm } from './useSettingsForm.ts';

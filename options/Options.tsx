@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'preact/hooks';
-import { t } from '../shared/rpc.ts';
 import type { FieldError } from '../shared/settings.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { AdminSection } from './admin/AdminSection.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';

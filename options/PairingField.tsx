@@ -1,8 +1,8 @@
 // "Have a pairing code?": the admin issued a one-time code for this agent; the relay trades it for
 // the agent's own token, which lands in the token field (saved with the rest of the form).
 import { useState } from 'preact/hooks';
-import { t } from '../shared/rpc.ts';
 import { relayBase } from '../shared/settings.ts';
+import { t } from '../shared/ui/messageClient.ts';
 
 type PairState =
   | { kind: 'idle' }

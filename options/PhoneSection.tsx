@@ -1,6 +1,6 @@
 import { getCountries } from 'libphonenumber-js';
 import { useMemo } from 'preact/hooks';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { SelectField } from './Field.tsx';
 import { browserRegionName, regionOptions } from './regions.ts';
 import type { SettingsForm } from './useSettingsForm.ts';

@@ -1,6 +1,7 @@
 // When and how a call opens its CRM tab, and how long the popup's queue keeps calls.
-import { t } from '../shared/rpc.ts';
+
 import { FOCUS_POLICIES, POP_ON, TAB_POLICIES } from '../shared/settings.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { SelectField, TextField } from './Field.tsx';
 import type { SettingsForm } from './useSettingsForm.ts';
 

@@ -1,7 +1,7 @@
 // Who the relay says this browser's agent is: the mapping an admin set (user, extensions, PBX
 // agent ids), as the last connection's welcome reported it.
 import type { ConnectionStatus } from '../shared/messages.ts';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 
 export function WhoAmISection({ connection }: { connection: ConnectionStatus | null }) {
   const known = connection?.state === 'connected' && connection.user;

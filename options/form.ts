@@ -13,7 +13,7 @@ import type {
   TabPolicy,
 } from '../shared/settings.ts';
 import { buildUrl, SAMPLE_VALUES, type TemplateError } from '../shared/template.ts';
-import type { Translate } from '../shared/uiText.ts';
+import type { Translate } from '../shared/ui/uiText.ts';
 
 /** Keypresses the form offers a select for (Logo CRM's 1 card, 2 quote, 3 ticket). */
 export const SHOWN_DIGITS = ['1', '2', '3'] as const;

@@ -1,4 +1,6 @@
 // Settings files: what Import reads and Export writes.
+
+import { isObject } from '../shared/isObject.ts';
 import { withoutLocked } from '../shared/policy.ts';
 import type { Settings } from '../shared/settings.ts';
 import { migrateSettings } from '../shared/settingsMigrations.ts';
@@ -63,8 +65,4 @@ export function mergeImportUnderPolicy(
 export function exportJson(settings: Settings): string {
   const { agentToken: _secret, ...shareable } = settings;
   return `${JSON.stringify(shareable, null, 2)}\n`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

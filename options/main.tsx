@@ -1,8 +1,8 @@
 // The shared palette first: every later stylesheet (the page's, its components') builds on it.
-import '../shared/theme.css';
+import '../shared/ui/theme.css';
 import { render } from 'preact';
-import { t } from '../shared/rpc.ts';
-import { pageLocale } from '../shared/uiText.ts';
+import { t } from '../shared/ui/messageClient.ts';
+import { pageLocale } from '../shared/ui/uiText.ts';
 import { Options } from './Options.tsx';
 import './options.css';
 

@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Response } from '../shared/messages.ts';
 import { isLocked } from '../shared/policy.ts';
-import { send } from '../shared/rpc.ts';
 import { type FieldError, type FieldErrorCode, validateSettings } from '../shared/settings.ts';
+import { send } from '../shared/ui/messageClient.ts';
 import {
   type FieldName,
   type FormState,

@@ -1,9 +1,9 @@
 // Connection and contact-sync state from the background, refreshed when the background rewrites
 // `connection` in storage.session.
 import { useEffect, useState } from 'preact/hooks';
-import browser from '../shared/browser.ts';
 import type { ConnectionStatus, SyncStatus } from '../shared/messages.ts';
-import { send, t } from '../shared/rpc.ts';
+import browser from '../shared/platform/browser.ts';
+import { send, t } from '../shared/ui/messageClient.ts';
 
 export interface StatusState {
   connection: ConnectionStatus | null;

@@ -1,6 +1,6 @@
 import { isBusy } from '../shared/busy.ts';
 import type { ConnectionStatus, QueuedCall } from '../shared/messages.ts';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 
 /** The PBX light: red while the agent is on a call, green when free, grey when the relay is unreachable. */
 export function BusyLight({

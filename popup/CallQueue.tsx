@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { QueuedCall } from '../shared/messages.ts';
-import { send, t } from '../shared/rpc.ts';
-import { errorText } from '../shared/uiText.ts';
+import { send, t } from '../shared/ui/messageClient.ts';
+import { errorText } from '../shared/ui/uiText.ts';
 import { Others } from './Candidates.tsx';
 import { QueueRow } from './QueueRow.tsx';
 import { QueueToolbar } from './QueueToolbar.tsx';

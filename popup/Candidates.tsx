@@ -1,4 +1,4 @@
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import type { CandidateRow } from './queue.ts';
 
 /** The other contacts a call's number matched, under its row, each a button to pick it. */

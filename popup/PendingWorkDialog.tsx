@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { PendingWork } from '../shared/messages.ts';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import './pendingWorkDialog.css';
 
 interface Props {

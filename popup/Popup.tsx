@@ -1,7 +1,7 @@
 import { useMemo } from 'preact/hooks';
-import browser from '../shared/browser.ts';
-import { t } from '../shared/rpc.ts';
-import { errorText } from '../shared/uiText.ts';
+import browser from '../shared/platform/browser.ts';
+import { t } from '../shared/ui/messageClient.ts';
+import { errorText } from '../shared/ui/uiText.ts';
 import { BusyLight } from './BusyLight.tsx';
 import { CallQueue } from './CallQueue.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';

@@ -1,5 +1,5 @@
-import { t } from '../shared/rpc.ts';
-import { errorText } from '../shared/uiText.ts';
+import { t } from '../shared/ui/messageClient.ts';
+import { errorText } from '../shared/ui/uiText.ts';
 import { LiveDuration } from './LiveDuration.tsx';
 import { type CallRow, type FormatDuration, NO_VALUE } from './queue.ts';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../shared/rpc.ts';
+import { t } from '../shared/ui/messageClient.ts';
 import { FILTER_KEYS, QUEUE_FILTERS, type QueueCounts, type QueueFilter } from './queueFilters.ts';
 
 interface Props {

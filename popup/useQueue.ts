@@ -1,9 +1,9 @@
 // The popup's live view of the background: fetched once on open, then again whenever the
 // background bumps `queueRev` or rewrites `connection` in storage.session.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import browser from '../shared/browser.ts';
 import type { ConnectionStatus, QueuedCall } from '../shared/messages.ts';
-import { send } from '../shared/rpc.ts';
+import browser from '../shared/platform/browser.ts';
+import { send } from '../shared/ui/messageClient.ts';
 import { LOADED_MARK, newestFirst } from './queue.ts';
 
 export interface QueueState {

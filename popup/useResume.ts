@@ -3,7 +3,7 @@
 // the earlier tab, opens anyway (`force`) or cancels.
 import { useState } from 'preact/hooks';
 import type { OpenResult, PendingWork } from '../shared/messages.ts';
-import { send } from '../shared/rpc.ts';
+import { send } from '../shared/ui/messageClient.ts';
 
 type Open = (force: boolean) => Promise<OpenResult>;
 

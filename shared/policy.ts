@@ -1,6 +1,8 @@
 // Enterprise policy (managed storage) over the agent's own settings. A policy value replaces the
 // local one field by field and locks it; a policy value the extension cannot use is dropped (the
 // local value stays) and reported, the same way a bad stored field is.
+
+import { isObject } from './isObject.ts';
 import { defaults, type FieldError, type Settings, validateSettings } from './settings.ts';
 
 export interface PolicyResult {
@@ -136,8 +138,4 @@ function setPath(target: Record<string, unknown>, keys: readonly string[], value
     at = at[key] as Record<string, unknown>;
   }
   at[keys[keys.length - 1] as string] = value;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -8,6 +8,7 @@ import {
   UNKNOWN_TARGETS,
   type UnknownTarget,
 } from './actions.ts';
+import { isObject } from './isObject.ts';
 import { isRegion } from './phone.ts';
 import { PRESETS, type Preset } from './presets.ts';
 import { buildUrl, httpOrigin, SAMPLE_VALUES } from './template.ts';
@@ -293,8 +294,4 @@ function diff(value: unknown, base: unknown): unknown {
 // Maps keyed by data (keypress digits) are stored whole: removing a digit must survive a reload.
 function isRecordMap(base: Record<string, unknown>): boolean {
   return base === defaults.keypressActions;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,6 +1,6 @@
 // Small pieces the admin panels share: a refusal's text and a two-step "are you sure" button.
 import { useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import type { AdminError } from './adminApi.ts';
 import type { FieldProblem } from './adminModel.ts';
 

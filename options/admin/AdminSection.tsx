@@ -3,9 +3,9 @@
 // memory unless the admin asks to remember it; then it is kept in storage.session, which the browser
 // clears when it closes and content scripts cannot read.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import browser from '../../shared/browser.ts';
-import { send, t } from '../../shared/rpc.ts';
+import browser from '../../shared/platform/browser.ts';
 import { relayBase } from '../../shared/settings.ts';
+import { send, t } from '../../shared/ui/messageClient.ts';
 import { ErrorNote, problemText } from './AdminBits.tsx';
 import { type AdminClient, type AdminError, adminClient } from './adminApi.ts';
 import { type AgentView, sortAgents, validateAdminToken } from './adminModel.ts';

@@ -2,7 +2,7 @@
 // with the relay's rules as they are typed (shown once a field was left or the form was sent); a
 // refusal from the relay is shown beside the field it names.
 import { useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import { ErrorNote, problemText } from './AdminBits.tsx';
 import type { AdminError } from './adminApi.ts';
 import {

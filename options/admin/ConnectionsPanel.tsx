@@ -1,7 +1,7 @@
 // Who is connected to the relay right now and the last call event each was sent. Refreshed every
 // 10 s while the page is visible (a hidden tab asks nothing), and on demand.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import { ErrorNote } from './AdminBits.tsx';
 import type { AdminClient, AdminError, Connection } from './adminApi.ts';
 import { formatTime, pageDateFormat } from './TokensPanel.tsx';

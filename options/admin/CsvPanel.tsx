@@ -2,7 +2,7 @@
 // run and shows who would be added, changed and removed, and applies only when the admin confirms.
 // An import replaces the whole mapping, so the confirmation is not optional.
 import { useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import { ErrorNote } from './AdminBits.tsx';
 import type { AdminClient, AdminError } from './adminApi.ts';
 import { CSV_FILE_NAME, type ImportSummary, importChanges, MAX_CSV_BYTES, shortList } from './adminModel.ts';

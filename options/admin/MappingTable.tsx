@@ -1,7 +1,7 @@
 // The extension ↔ user mapping: one row per agent, edited in place, added below, removed after a
 // question. Every change goes to the relay at once and reaches the agents without a restart.
 import { useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import { ConfirmButton, ErrorNote } from './AdminBits.tsx';
 import { AgentForm } from './AgentForm.tsx';
 import type { AdminClient, AdminError } from './adminApi.ts';

@@ -2,7 +2,7 @@
 // code (valid 15 minutes) that the agent types in their own options page, which trades it for a
 // token of that browser's own.
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import { ErrorNote } from './AdminBits.tsx';
 import type { AdminClient, AdminError } from './adminApi.ts';
 

@@ -1,7 +1,7 @@
 // One agent's tokens (one per browser): list, issue with a label, revoke. A new token is shown this
 // once only, with a copy button; the relay keeps only its hash.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { t } from '../../shared/rpc.ts';
+import { t } from '../../shared/ui/messageClient.ts';
 import { ConfirmButton, ErrorNote, problemText } from './AdminBits.tsx';
 import type { AdminClient, AdminError, IssuedToken } from './adminApi.ts';
 import { type AgentView, validateLabel } from './adminModel.ts';

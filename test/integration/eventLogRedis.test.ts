@@ -4,9 +4,9 @@
 // re-read after the live signal was lost.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { isAfter } from '../../relay/eventLog.ts';
-import { RedisEventLog, redactRedisUrl } from '../../relay/redisEventLog.ts';
-import { agentKeys } from '../../relay/routing.ts';
+import { isAfter } from '../../relay/store/eventLog.ts';
+import { agentKeys } from '../../relay/store/logKeys.ts';
+import { RedisEventLog, redactRedisUrl } from '../../relay/store/redisEventLog.ts';
 import type { CallEvent, NewCallEvent } from '../../shared/callEvent.ts';
 import { until } from './helpers/clients.ts';
 import { cleanPrefix, describeRedis, REDIS_URL, redisClient, uniquePrefix } from './helpers/redis.ts';

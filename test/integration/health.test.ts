@@ -1,8 +1,8 @@
 // `/readyz` in process: 200 with the kind of log, 503 with a reason when the log's check fails or
 // hangs. (Against a real Redis: transports.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../relay/app.ts';
-import { type EventLog, MemoryEventLog } from '../../relay/eventLog.ts';
+import { buildApp } from '../../relay/server/app.ts';
+import { type EventLog, MemoryEventLog } from '../../relay/store/eventLog.ts';
 import { testConfig } from '../unit/relay/helpers.ts';
 
 function withCheck(check: () => Promise<void>): EventLog {

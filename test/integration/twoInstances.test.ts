@@ -3,7 +3,7 @@
 // last cursor and has every call exactly once, in order. Also scoping, idempotent retries and ring
 // groups across instances.
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { isAfter } from '../../relay/eventLog.ts';
+import { isAfter } from '../../relay/store/eventLog.ts';
 import {
   AYSE_TOKEN,
   MEHMET_TOKEN,

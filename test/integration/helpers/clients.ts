@@ -1,6 +1,6 @@
 // Agent-side clients for the integration tests: post a call (as the PBX), poll, and read calls
 // from any of the three transports as one ordered list of call ids.
-import type { EventsPage } from '../../../relay/longPoll.ts';
+import type { EventsPage } from '../../../relay/delivery/longPoll.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import { SECRET, SseClient, TestClient } from '../../unit/relay/helpers.ts';
 

@@ -1,6 +1,6 @@
 // The admin API driven by `inject` on the default (in-memory) agent store.
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import { ADMIN_TOKEN, AYSE_TOKEN, captureLog, SECRET, testConfig } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

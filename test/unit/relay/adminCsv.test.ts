@@ -1,7 +1,7 @@
 // CSV export and import of the mapping through the admin API.
 import { describe, expect, it } from 'vitest';
-import { agentsToCsv, csvToAgents } from '../../../relay/adminCsv.ts';
-import { buildApp } from '../../../relay/app.ts';
+import { agentsToCsv, csvToAgents } from '../../../relay/admin/adminCsv.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import { ADMIN_TOKEN, AYSE_TOKEN, MEHMET_TOKEN, testConfig } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

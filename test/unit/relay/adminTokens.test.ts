@@ -1,9 +1,9 @@
 // The admin API's tokens and connection list, driven by `inject` on the default (in-memory) store.
 import { describe, expect, it } from 'vitest';
-import { ManagedAgentDirectory } from '../../../relay/agentDirectory.ts';
-import { MemoryAgentStore, seedState } from '../../../relay/agentStore.ts';
-import { buildApp } from '../../../relay/app.ts';
-import { MemoryPresence } from '../../../relay/presence.ts';
+import { ManagedAgentDirectory } from '../../../relay/agents/agentDirectory.ts';
+import { buildApp } from '../../../relay/server/app.ts';
+import { MemoryAgentStore, seedState } from '../../../relay/store/agentStore.ts';
+import { MemoryPresence } from '../../../relay/store/presence.ts';
 import { ADMIN_TOKEN, AYSE_TOKEN, testConfig } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

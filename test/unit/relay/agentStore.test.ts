@@ -4,12 +4,12 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import * as fsPromises from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManagedAgentDirectory } from '../../../relay/agentDirectory.ts';
-import { openAgents } from '../../../relay/agentSetup.ts';
-import { StateError } from '../../../relay/agentStore.ts';
-import { buildApp } from '../../../relay/app.ts';
-import { ConfigError, type RelayConfig } from '../../../relay/config.ts';
-import { FileAgentStore } from '../../../relay/fileAgentStore.ts';
+import { ManagedAgentDirectory } from '../../../relay/agents/agentDirectory.ts';
+import { buildApp } from '../../../relay/server/app.ts';
+import { ConfigError, type RelayConfig } from '../../../relay/server/config.ts';
+import { openAgents } from '../../../relay/server/openAgents.ts';
+import { StateError } from '../../../relay/store/agentStore.ts';
+import { FileAgentStore } from '../../../relay/store/fileAgentStore.ts';
 import { ADMIN_TOKEN, AYSE_TOKEN, rawConfig, tempDir, testConfig } from './helpers.ts';
 
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -1,9 +1,9 @@
 // ManagedAgentDirectory: token lookups by hash, what list() exposes, and snapshot ordering.
 import { describe, expect, it } from 'vitest';
-import { addAgent, issueToken, MAX_TOKENS_PER_AGENT } from '../../../relay/agentChanges.ts';
-import { ManagedAgentDirectory } from '../../../relay/agentDirectory.ts';
-import { type AgentState, MemoryAgentStore, seedState } from '../../../relay/agentStore.ts';
-import { findAgentByToken } from '../../../relay/auth.ts';
+import { addAgent, issueToken, MAX_TOKENS_PER_AGENT } from '../../../relay/agents/agentChanges.ts';
+import { ManagedAgentDirectory } from '../../../relay/agents/agentDirectory.ts';
+import { findAgentByToken } from '../../../relay/http/secrets.ts';
+import { type AgentState, MemoryAgentStore, seedState } from '../../../relay/store/agentStore.ts';
 import { AYSE_TOKEN, MEHMET_TOKEN, testConfig } from './helpers.ts';
 
 const NOW = '2024-05-27T09:00:00.000Z';

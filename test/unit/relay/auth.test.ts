@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
 import {
   bearerToken,
   checkPbxSecret,
   findAgentByToken,
   safeEqual,
   splitPathSecret,
-} from '../../../relay/auth.ts';
+} from '../../../relay/http/secrets.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import { AYSE_TOKEN, LOGO_SAMPLE, SECRET, testConfig } from './helpers.ts';
 
 describe('auth helpers', () => {

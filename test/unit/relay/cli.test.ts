@@ -19,7 +19,7 @@ function writeConfig(config: unknown, files: Record<string, string> = {}) {
 }
 
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/server/cli.ts', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig } from '../../../relay/config.ts';
+import { loadConfig, parseConfig } from '../../../relay/server/config.ts';
 import { rawConfig, tempDir } from './helpers.ts';
 
 function problem(raw: unknown): string {

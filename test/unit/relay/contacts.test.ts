@@ -1,7 +1,7 @@
 import { utimesSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { parseContacts } from '../../../relay/contactsCsv.ts';
+import { parseContacts } from '../../../relay/contacts/contactsCsv.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import type { ContactPage } from '../../../shared/contact.ts';
 import { AYSE_TOKEN, captureLog, fakeClock, SECRET, tempDir, testConfig } from './helpers.ts';
 

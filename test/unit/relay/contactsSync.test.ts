@@ -2,9 +2,9 @@
 // the sources (CSV, JSON, a directory of both) it is served from.
 import { rmSync, utimesSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { parseConfig } from '../../../relay/config.ts';
-import { createContactsFeed } from '../../../relay/contactsFeed.ts';
+import { createContactsFeed } from '../../../relay/contacts/contactsFeed.ts';
+import { buildApp } from '../../../relay/server/app.ts';
+import { parseConfig } from '../../../relay/server/config.ts';
 import type { Contact, ContactPage } from '../../../shared/contact.ts';
 import { AYSE_TOKEN, captureLog, fakeClock, rawConfig, tempDir, testConfig } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../relay/csv.ts';
+import { parseCsv } from '../../../relay/http/csv.ts';
 
 const fields = (text: string) => parseCsv(text).records.map((r) => r.fields);
 

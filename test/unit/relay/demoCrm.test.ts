@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { escapeHtml } from '../../../relay/html.ts';
+import { buildApp } from '../../../relay/server/app.ts';
+import { escapeHtml } from '../../../relay/server/html.ts';
 import { tempDir, testConfig } from './helpers.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';

@@ -1,7 +1,7 @@
 // POST /v1/diagnostics/test-call: an agent's own test call, through the real pipeline.
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { TEST_CALL_PATH, TEST_CALLER_ID } from '../../../relay/diagnosticsRoute.ts';
+import { TEST_CALL_PATH, TEST_CALLER_ID } from '../../../relay/delivery/diagnosticsRoute.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import { AYSE_TOKEN, fakeClock, MEHMET_TOKEN, SECRET, startDeliveryRelay, testConfig } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAfter, MemoryEventLog, parseCursor } from '../../../relay/eventLog.ts';
-import { agentKeys } from '../../../relay/routing.ts';
+import { isAfter, MemoryEventLog, parseCursor } from '../../../relay/store/eventLog.ts';
+import { agentKeys } from '../../../relay/store/logKeys.ts';
 import type { NewCallEvent } from '../../../shared/callEvent.ts';
 
 function call(callId: string, extension = '911', agentId?: string): NewCallEvent {

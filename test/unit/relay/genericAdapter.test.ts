@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { genericAdapter } from '../../../relay/adapters/generic.ts';
+import { genericAdapter } from '../../../relay/ingest/adapters/generic.ts';
 import { CALL_STATES } from '../../../shared/callEvent.ts';
 
 const CALL = { callId: 'c-1', state: 'ringing', extension: '911', callerId: '+90 533 497 97 14' };

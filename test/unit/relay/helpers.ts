@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { parseConfig, type RelayConfig } from '../../../relay/config.ts';
+import { parseConfig, type RelayConfig } from '../../../relay/server/config.ts';
 import type { ServerMessage } from '../../../shared/protocol.ts';
 
 export const SECRET = 'test-pbx-secret-0123456789';
@@ -161,7 +161,7 @@ export const RING_GROUP_AGENTS = [
 /** An agent directory a test can change, to drive revocation and mapping changes. */
 export class MutableAgents {
   private readonly listeners = new Set<() => void>();
-  constructor(public agents: import('../../../relay/config.ts').AgentConfig[]) {}
+  constructor(public agents: import('../../../relay/server/config.ts').AgentConfig[]) {}
   byToken(token: string) {
     return this.agents.find((a) => a.token === token);
   }
@@ -173,7 +173,7 @@ export class MutableAgents {
     return () => void this.listeners.delete(listener);
   }
   /** Replaces the agents and tells the listeners, as the admin API does. */
-  set(agents: import('../../../relay/config.ts').AgentConfig[]) {
+  set(agents: import('../../../relay/server/config.ts').AgentConfig[]) {
     this.agents = agents;
     for (const l of this.listeners) l();
   }
@@ -293,18 +293,19 @@ export interface DeliveryRelayOptions {
   longPollMs?: number;
   maxConnectionsPerAgent?: number;
   logger?: { stream: { write(line: string): void } };
-  metrics?: import('../../../relay/metrics.ts').Metrics;
+  metrics?: import('../../../relay/http/metrics.ts').Metrics;
 }
 
 /** A relay on a real port for the delivery tests; `close()` it in afterEach. */
 export async function startDeliveryRelay(options: DeliveryRelayOptions = {}) {
-  const { buildApp } = await import('../../../relay/app.ts');
+  const { buildApp } = await import('../../../relay/server/app.ts');
   const agents =
     options.agents ??
     new MutableAgents(
-      [...(rawConfig().agents as import('../../../relay/config.ts').AgentConfig[]), ...RING_GROUP_AGENTS].map(
-        (a) => ({ ...a, agentIds: a.agentIds ?? [] }),
-      ),
+      [
+        ...(rawConfig().agents as import('../../../relay/server/config.ts').AgentConfig[]),
+        ...RING_GROUP_AGENTS,
+      ].map((a) => ({ ...a, agentIds: a.agentIds ?? [] })),
     );
   const config = testConfig({
     log: { capacityPerKey: options.capacityPerKey ?? 100 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { MemoryEventLog } from '../../../relay/eventLog.ts';
+import { buildApp } from '../../../relay/server/app.ts';
+import { MemoryEventLog } from '../../../relay/store/eventLog.ts';
 import { fakeClock, LOGO_SAMPLE, SECRET, testConfig } from './helpers.ts';
 
 function setup() {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeBody, parseFields, parseForm, parseXml } from '../../../relay/bodyParsers.ts';
+import { decodeBody, parseFields, parseForm, parseXml } from '../../../relay/ingest/bodyParsers.ts';
 import { AUTH, fixture, pbxApp } from '../../fixtures/pbx/pbxApp.ts';
 import { LOGO_SAMPLE, SECRET } from './helpers.ts';
 

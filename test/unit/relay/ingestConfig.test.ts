@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../relay/config.ts';
+import { parseConfig } from '../../../relay/server/config.ts';
 import { rawConfig, SECRET } from './helpers.ts';
 
 const LAB = 'lab-source-secret-0123456789';

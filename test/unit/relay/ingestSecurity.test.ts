@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { IpAllowList, parseCidr } from '../../../relay/ipAllow.ts';
-import { RateLimiter } from '../../../relay/rateLimit.ts';
-import { sign } from '../../../relay/signature.ts';
+import { RateLimiter } from '../../../relay/http/rateLimit.ts';
+import { IpAllowList, parseCidr } from '../../../relay/ingest/ipAllow.ts';
+import { sign } from '../../../relay/ingest/signature.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import { AUTH, fixture, pbxApp } from '../../fixtures/pbx/pbxApp.ts';
 import { captureLog, fakeClock, LOGO_SAMPLE, SECRET, testConfig } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListenerIndex } from '../../../relay/listenerIndex.ts';
+import { ListenerIndex } from '../../../relay/store/listenerIndex.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 
 const event = (extension: string, agentId?: string) => ({ id: 'e.1', extension, agentId }) as CallEvent;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { redactUrl } from '../../../relay/logging.ts';
+import { redactUrl } from '../../../relay/http/logging.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import { AYSE_TOKEN, captureLog, LOGO_SAMPLE, SECRET, TestClient, testConfig } from './helpers.ts';
 
 describe('log redaction', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logoAdapter } from '../../../relay/adapters/logo.ts';
+import { logoAdapter } from '../../../relay/ingest/adapters/logo.ts';
 import { LOGO_SAMPLE } from './helpers.ts';
 
 function refused(raw: unknown) {

@@ -1,8 +1,8 @@
 // `GET /v1/events`: the long-poll transport, with real HTTP against a listening relay.
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventsPage } from '../../../relay/longPoll.ts';
-import { Metrics } from '../../../relay/metrics.ts';
+import type { EventsPage } from '../../../relay/delivery/longPoll.ts';
+import { Metrics } from '../../../relay/http/metrics.ts';
 import { AYSE_TOKEN, MEHMET_TOKEN, SECRET, startDeliveryRelay } from './helpers.ts';
 
 type Relay = Awaited<ReturnType<typeof startDeliveryRelay>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Metrics } from '../../../relay/metrics.ts';
+import { Metrics } from '../../../relay/http/metrics.ts';
 
 describe('metrics', () => {
   it('renders counters, gauges and histograms in the Prometheus text format', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../../relay/app.ts';
-import { INGEST_ROUTES } from '../../../relay/ingestRoutes.ts';
-import { OPENAPI } from '../../../relay/openapi.ts';
+import { INGEST_ROUTES } from '../../../relay/ingest/pbxRouteTable.ts';
+import { buildApp } from '../../../relay/server/app.ts';
+import { OPENAPI } from '../../../relay/server/openapi.ts';
 import { testConfig } from './helpers.ts';
 
 const paths = OPENAPI.paths as Record<string, Record<string, unknown>>;

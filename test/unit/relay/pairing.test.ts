@@ -1,9 +1,9 @@
 // One-time pairing codes: the admin issues one for an agent, the agent's browser trades it once for
 // its own token.
 import { describe, expect, it } from 'vitest';
-import { normalizePairingCode, PAIRING_TTL_MS } from '../../../relay/agentChanges.ts';
-import { buildApp } from '../../../relay/app.ts';
-import { PAIR_RATE_PER_MINUTE } from '../../../relay/pairingRoute.ts';
+import { PAIR_RATE_PER_MINUTE } from '../../../relay/admin/pairingRoute.ts';
+import { normalizePairingCode, PAIRING_TTL_MS } from '../../../relay/agents/agentChanges.ts';
+import { buildApp } from '../../../relay/server/app.ts';
 import { ADMIN_TOKEN, fakeClock, testConfig } from './helpers.ts';
 
 function setup() {

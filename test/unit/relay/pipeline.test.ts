@@ -1,9 +1,13 @@
 // The call pipeline: idempotent retries, ring-group attribution, metrics.
 import { describe, expect, it } from 'vitest';
-import { createCallPipeline } from '../../../relay/callPipeline.ts';
-import { MemoryEventLog } from '../../../relay/eventLog.ts';
-import { IDEMPOTENCY_WINDOW_MS, idempotencyKey, MemoryIdempotency } from '../../../relay/idempotency.ts';
-import { Metrics } from '../../../relay/metrics.ts';
+import { Metrics } from '../../../relay/http/metrics.ts';
+import { createCallPipeline } from '../../../relay/ingest/callPipeline.ts';
+import { MemoryEventLog } from '../../../relay/store/eventLog.ts';
+import {
+  IDEMPOTENCY_WINDOW_MS,
+  idempotencyKey,
+  MemoryIdempotency,
+} from '../../../relay/store/idempotency.ts';
 import type { CallEvent, NewCallEvent } from '../../../shared/callEvent.ts';
 import { fakeClock, MutableAgents, RING_GROUP_AGENTS } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentKeys, eventKeys, routesTo } from '../../../relay/routing.ts';
+import { agentKeys, eventKeys, routesTo } from '../../../relay/store/logKeys.ts';
 
 const ayse = { extensions: ['911'], agentIds: ['A-7'] };
 const mehmet = { extensions: ['912'], agentIds: [] };

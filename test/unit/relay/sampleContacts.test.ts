@@ -1,7 +1,7 @@
 // The sample contacts must make the manual's sample call pop exactly one, known contact.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseContacts } from '../../../relay/contactsCsv.ts';
+import { parseContacts } from '../../../relay/contacts/contactsCsv.ts';
 import { normalizePhone, phoneKeys } from '../../../shared/phone.ts';
 
 const { contacts, problems } = parseContacts(readFileSync('relay/sample/contacts.csv', 'utf8'));

@@ -1,7 +1,7 @@
 // `GET /v1/sse`: Server-Sent Events against a listening relay, read frame by frame.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../../relay/metrics.ts';
-import { sseFrame } from '../../../relay/sse.ts';
+import { sseFrame } from '../../../relay/delivery/sse.ts';
+import { Metrics } from '../../../relay/http/metrics.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import { AYSE_TOKEN, captureLog, MEHMET_TOKEN, type SseClient, startDeliveryRelay } from './helpers.ts';
 

@@ -1,14 +1,14 @@
 // AgentFeed (relay/delivery.ts), the replay-then-live logic under every transport, against a log
 // whose live signal the test controls: late, lost, or reported as a gap, as Redis pub/sub can be.
 import { describe, expect, it } from 'vitest';
-import { AgentFeed } from '../../../relay/delivery.ts';
+import { AgentFeed } from '../../../relay/delivery/agentFeed.ts';
 import {
   type EventListener,
   type EventLog,
   MemoryEventLog,
   type ReadResult,
   type SubscribeOptions,
-} from '../../../relay/eventLog.ts';
+} from '../../../relay/store/eventLog.ts';
 import type { CallEvent, NewCallEvent } from '../../../shared/callEvent.ts';
 
 function call(callId: string, extension = '911'): NewCallEvent {

@@ -1,7 +1,7 @@
 // WebSocket sessions: the per-agent connection limit, live token revocation and mapping changes,
 // ring groups, and the presence and metrics each delivery records.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../../relay/metrics.ts';
+import { Metrics } from '../../../relay/http/metrics.ts';
 import {
   CLOSE_MAPPING_CHANGED,
   CLOSE_TOO_MANY_CONNECTIONS,

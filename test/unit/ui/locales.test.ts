@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PLAIN_FIELD_LABELS } from '../../../options/form.ts';
 import { MAX_IMPORT_BYTES, parseSettingsFile } from '../../../options/importExport.ts';
 import { ACTIONS, KEYPRESS_TARGETS, TEMPLATE_KEYS, UNKNOWN_TARGETS } from '../../../shared/actions.ts';
-import { CONNECTION_KEYS } from '../../../shared/connectionView.ts';
 import { PRESETS } from '../../../shared/presets.ts';
 import { type FieldErrorCode, FOCUS_POLICIES, POP_ON, TAB_POLICIES } from '../../../shared/settings.ts';
+import { CONNECTION_KEYS } from '../../../shared/ui/connectionView.ts';
 
 interface Message {
   message: string;

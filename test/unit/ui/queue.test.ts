@@ -12,9 +12,9 @@ import {
 } from '../../../popup/queue.ts';
 import { FILTER_KEYS, inFilter, QUEUE_FILTERS, queueCounts } from '../../../popup/queueFilters.ts';
 import { CALL_STATES } from '../../../shared/callEvent.ts';
-import * as connection from '../../../shared/connectionView.ts';
 import type { QueuedCall } from '../../../shared/messages.ts';
-import * as text from '../../../shared/uiText.ts';
+import * as connection from '../../../shared/ui/connectionView.ts';
+import * as text from '../../../shared/ui/uiText.ts';
 
 const fixedFormat: FormatDate = (when) => ({
   date: when.toISOString().slice(0, 10),

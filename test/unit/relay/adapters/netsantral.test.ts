@@ -3,8 +3,8 @@ import {
   chooseExtension,
   netsantralAdapter,
   netsantralAnswer,
-} from '../../../../relay/adapters/netsantral.ts';
-import { numberKey } from '../../../../relay/pbxSources.ts';
+} from '../../../../relay/ingest/adapters/netsantral.ts';
+import { numberKey } from '../../../../relay/ingest/pbxSources.ts';
 import { fixture } from '../../../fixtures/pbx/pbxApp.ts';
 
 const SAMPLE = JSON.parse(fixture('netsantral.json')) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journalAdapter, threeCxContact } from '../../../../relay/adapters/threecx.ts';
+import { journalAdapter, threeCxContact } from '../../../../relay/ingest/adapters/threecx.ts';
 import type { Contact } from '../../../../shared/contact.ts';
 import { fixture } from '../../../fixtures/pbx/pbxApp.ts';
 

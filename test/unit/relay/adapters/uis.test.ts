@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uisAdapter } from '../../../../relay/adapters/uis.ts';
+import { uisAdapter } from '../../../../relay/ingest/adapters/uis.ts';
 import { fixture } from '../../../fixtures/pbx/pbxApp.ts';
 
 const load = (name: string) => JSON.parse(fixture(name)) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VTIGER_EVENTS, vtigerCdrAdapter } from '../../../../relay/adapters/vtiger.ts';
-import { parseForm } from '../../../../relay/bodyParsers.ts';
+import { VTIGER_EVENTS, vtigerCdrAdapter } from '../../../../relay/ingest/adapters/vtiger.ts';
+import { parseForm } from '../../../../relay/ingest/bodyParsers.ts';
 import { fixture } from '../../../fixtures/pbx/pbxApp.ts';
 
 function sample(): Record<string, string> {

@@ -1,0 +1,113 @@
+// `POST /v1/diagnostics/test-call`: an agent sends itself a test call, from the extension's
+// Diagnostics section. Its events (answered, then hung up) go through the same pipeline and log as
+// a PBX's, so they travel the real path (log, live delivery, replay) and the extension can time
+// each step of the answer.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  CALLER_ID_PATTERN,
+  type CallEvent,
+  KEYPRESS_PATTERN,
+  type NewCallEvent,
+} from '../../shared/callEvent.ts';
+import type { AgentConfig } from '../agents/agentConfig.ts';
+import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import type { Clock } from '../http/clock.ts';
+import { cors, preflightFor } from '../http/cors.ts';
+import { badRequest, sendError, unauthorized } from '../http/httpErrors.ts';
+import { RateLimiter } from '../http/rateLimit.ts';
+import { bearerToken } from '../http/secrets.ts';
+
+export const TEST_CALL_PATH = '/v1/diagnostics/test-call';
+/** A person clicking a button, not a load generator: a few tests a minute is plenty. */
+export const TEST_CALLS_PER_MINUTE = 10;
+/** The caller a test call shows when the agent names none (a Turkish mobile, as in the samples). */
+export const TEST_CALLER_ID = '05334979714';
+export const TEST_SOURCE = 'test';
+
+export interface DiagnosticsRouteOptions {
+  agents: AgentDirectory;
+  /** The PBX pipeline (ingest/callPipeline.ts), handed in by the app: delivery sits below ingest. */
+  pipeline: { accept(event: NewCallEvent): Promise<{ event: CallEvent }> };
+  clock: Clock;
+  ratePerMinute?: number;
+}
+
+export interface TestCallAnswer {
+  ok: true;
+  id: string;
+  callId: string;
+  at: string;
+}
+
+type Body = { callerId: string; keypress?: string } | { field: string; reason: string };
+
+function readBody(body: unknown): Body {
+  if (body === undefined || body === null || body === '') return { callerId: TEST_CALLER_ID };
+  if (typeof body !== 'object' || Array.isArray(body))
+    return { field: 'body', reason: 'body must be a JSON object (or empty)' };
+  const { callerId = TEST_CALLER_ID, keypress } = body as Record<string, unknown>;
+  if (typeof callerId !== 'string' || !CALLER_ID_PATTERN.test(callerId))
+    return { field: 'callerId', reason: 'callerId must be a phone number of at most 40 characters' };
+  if (keypress !== undefined && (typeof keypress !== 'string' || !KEYPRESS_PATTERN.test(keypress)))
+    return { field: 'keypress', reason: 'keypress must be one digit, * or #' };
+  return keypress ? { callerId, keypress } : { callerId };
+}
+
+/** The agent's own call: on its first extension, answered by it, so only its browser pops. */
+export function testCallEvent(agent: AgentConfig, body: { callerId: string; keypress?: string }, at: string) {
+  const event: NewCallEvent = {
+    callId: `TEST-${randomBytes(6).toString('hex')}`,
+    state: 'answered',
+    extension: agent.extensions[0] ?? agent.agentIds[0] ?? agent.user,
+    callerId: body.callerId,
+    direction: 'inbound',
+    at,
+    source: TEST_SOURCE,
+    // The pipeline fills this from the agent id; an agent without one is named directly.
+    answeredBy: agent.user,
+  };
+  if (agent.agentIds[0]) event.agentId = agent.agentIds[0];
+  if (body.keypress) event.keypress = body.keypress;
+  return event;
+}
+
+export function registerDiagnosticsRoutes(app: FastifyInstance, options: DiagnosticsRouteOptions): void {
+  const limiter = new RateLimiter(options.clock);
+  const perMinute = options.ratePerMinute ?? TEST_CALLS_PER_MINUTE;
+
+  app.options(TEST_CALL_PATH, preflightFor('POST, OPTIONS', 'Authorization, Content-Type'));
+  app.post(
+    TEST_CALL_PATH,
+    { onRequest: cors },
+    async (request, reply): Promise<TestCallAnswer | FastifyReply> => {
+      const token = bearerToken(request.headers.authorization);
+      if (!token) return unauthorized(reply, 'missing agent token: send Authorization: Bearer TOKEN');
+      const agent = await options.agents.byToken(token);
+      if (!agent) {
+        request.log.warn('test call: unknown agent token');
+        return unauthorized(reply, 'unknown agent token');
+      }
+      const taken = limiter.take(agent.user, perMinute);
+      if (!taken.ok) {
+        reply.header('Retry-After', String(taken.retryAfterSeconds));
+        return sendError(reply, 429, {
+          error: 'rate-limited',
+          reason: `at most ${perMinute} test calls a minute per agent`,
+        });
+      }
+      const body = readBody(request.body);
+      if ('field' in body) return badRequest(reply, body.reason, body.field);
+      const at = new Date(options.clock.now()).toISOString();
+      const { event } = await options.pipeline.accept(testCallEvent(agent, body, at));
+      // Ended at once, so the agent's busy light does not stay red for a call nobody is on.
+      const { id: _id, answeredBy: _who, ...ended } = event;
+      await options.pipeline.accept({ ...ended, state: 'hangup' });
+      request.log.info(
+        { id: event.id, callId: event.callId, extension: event.extension, user: agent.user },
+        'test call accepted',
+      );
+      return { ok: true, id: event.id, callId: event.callId, at: event.at };
+    },
+  );
+}

@@ -1,0 +1,176 @@
+// What each event route does with a payload the guard let through: adapt it, hand the event(s) to
+// the call pipeline, and answer in the format the PBX expects.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EXTENSION_PATTERN } from '../../shared/callEvent.ts';
+import type { Contact } from '../../shared/contact.ts';
+import type { AgentConfig } from '../agents/agentConfig.ts';
+import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import type { ContactsFeed } from '../contacts/contactsFeed.ts';
+import type { Clock } from '../http/clock.ts';
+import type { AdapterEvent, AdapterResult } from './adapters/fields.ts';
+import { genericAdapter } from './adapters/generic.ts';
+import { logoAdapter } from './adapters/logo.ts';
+import { chooseExtension, netsantralAdapter, netsantralAnswer } from './adapters/netsantral.ts';
+import { journalAdapter } from './adapters/threecx.ts';
+import { uisAdapter } from './adapters/uis.ts';
+import { vtigerCdrAdapter } from './adapters/vtiger.ts';
+import type { CallPipeline } from './callPipeline.ts';
+import type { IngestRequest } from './ingestGuard.ts';
+import { refuse } from './ingestReply.ts';
+import type { IngestAction } from './pbxRouteTable.ts';
+import { type IngestConfig, numberKey } from './pbxSources.ts';
+
+export interface ActionDeps {
+  config: IngestConfig;
+  pipeline: CallPipeline;
+  clock: Clock;
+  agents: AgentDirectory;
+  feed: ContactsFeed | null;
+}
+
+export interface ActionContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  state: IngestRequest;
+  /** The parsed JSON (json routes) or the record of fields (fields routes). */
+  input: unknown;
+  deps: ActionDeps;
+}
+
+export type Action = (ctx: ActionContext) => Promise<unknown>;
+
+function refused(ctx: ActionContext, result: { reason: string; field?: string }) {
+  return refuse(ctx.reply, ctx.state.route.format, 400, 'bad-request', result.reason, result.field);
+}
+
+/** Stamps and accepts the events; answers with the ids a PBX log can be matched against. */
+async function acceptAll(ctx: ActionContext, events: AdapterEvent[]): Promise<string[]> {
+  const at = new Date(ctx.deps.clock.now()).toISOString();
+  const ids: string[] = [];
+  for (const incoming of events) {
+    const { event, duplicate } = await ctx.deps.pipeline.accept({ ...incoming, at });
+    ids.push(event.id);
+    // The caller's number is personal data and stays out of the log; the ids correlate with the PBX.
+    ctx.request.log.info(
+      {
+        id: event.id,
+        callId: event.callId,
+        state: event.state,
+        extension: event.extension,
+        source: event.source,
+        pbxSource: ctx.state.source?.name,
+        duplicate,
+      },
+      'call accepted',
+    );
+  }
+  return ids;
+}
+
+/** The usual answer; `d` because Logo CRM's callers expect an ASP.NET page-method answer. */
+function ok(ids: string[]) {
+  return ids.length > 1 ? { ok: true, id: ids[0], ids, d: 'OK' } : { ok: true, id: ids[0], d: 'OK' };
+}
+
+const single =
+  (adapter: (raw: unknown) => AdapterResult): Action =>
+  async (ctx) => {
+    const result = adapter(ctx.input);
+    if (!result.ok) return refused(ctx, result);
+    return ok(await acceptAll(ctx, [result.event]));
+  };
+
+/** The one owner of every contact with this number, as an agent with an extension; else none. */
+export function ownerExtension(
+  contacts: readonly Contact[],
+  agents: readonly AgentConfig[],
+): string | undefined {
+  const owners = new Set(contacts.map((c) => c.owner?.toLowerCase()).filter(Boolean));
+  if (owners.size !== 1) return undefined;
+  const [owner] = owners;
+  return agents.find((a) => a.user.toLowerCase() === owner)?.extensions[0];
+}
+
+/** The contact to name: the only person with the number, else the only contact at all. */
+export function namedContact(contacts: readonly Contact[]): Contact | undefined {
+  const persons = contacts.filter((c) => c.kind === 'person');
+  if (persons.length === 1) return persons[0];
+  return persons.length === 0 && contacts.length === 1 ? contacts[0] : undefined;
+}
+
+const netsantral: Action = async (ctx) => {
+  const result = netsantralAdapter(ctx.input);
+  if (!result.ok) return refused(ctx, result);
+  const options = ctx.deps.config.netsantral;
+  const query = ctx.state.query.extension ?? ctx.state.query.dahili;
+  if (query !== undefined && !EXTENSION_PATTERN.test(query))
+    return refused(ctx, {
+      reason: 'extension may contain only letters, digits and * # _ - (at most 32)',
+      field: 'extension',
+    });
+  const agents = await ctx.deps.agents.list();
+  const contacts =
+    ctx.deps.feed && result.event.callerId
+      ? await ctx.deps.feed.findByPhone(result.event.callerId, ctx.deps.config.defaultRegion)
+      : [];
+  const owner = options.routeToOwner ? ownerExtension(contacts, agents) : undefined;
+  const extension = chooseExtension(result.event, {
+    owner,
+    query,
+    byNumber: options.extensionByNumber,
+    numberKey: (raw) => numberKey(raw, ctx.deps.config.defaultRegion),
+    agentExtensions: new Set(agents.flatMap((a) => a.extensions)),
+    fallback: options.extension,
+  });
+  if (!extension)
+    return refused(ctx, {
+      reason:
+        'no extension for this call: set pbx.netsantral.extension or extensionByNumber, or add ?extension= to the URL',
+      field: 'extension',
+    });
+  await acceptAll(ctx, [{ ...result.event, extension }]);
+  return netsantralAnswer({
+    ownerExtension: owner,
+    defaultResult: options.defaultResult,
+    defaultRedirect: options.defaultRedirect,
+    greeting: options.greeting,
+    contactName: namedContact(contacts)?.name,
+  });
+};
+
+const uis: Action = async (ctx) => {
+  const result = uisAdapter(ctx.input, ctx.deps.config.uis);
+  if (!result.ok) return refused(ctx, result);
+  return ok(await acceptAll(ctx, result.events));
+};
+
+const vtigerCdr: Action = async (ctx) => {
+  const result = vtigerCdrAdapter(ctx.input);
+  if (!result.ok) return refused(ctx, result);
+  const [id] = await acceptAll(ctx, [result.event]);
+  // ParsVT's own answer: the id of the record it created or updated.
+  return { success: true, result: id };
+};
+
+const journal: Action = async (ctx) => {
+  const agents = await ctx.deps.agents.list();
+  const result = journalAdapter(ctx.input, {
+    now: ctx.deps.clock.now(),
+    resolveAgent(value) {
+      if (agents.some((a) => a.extensions.includes(value))) return { extension: value };
+      const byId = agents.find((a) => a.agentIds.includes(value));
+      return byId ? { extension: byId.extensions[0] ?? value, agentId: value } : undefined;
+    },
+  });
+  if (!result.ok) return refused(ctx, result);
+  return ok(await acceptAll(ctx, [result.event]));
+};
+
+export const EVENT_ACTIONS: Partial<Record<IngestAction, Action>> = {
+  logo: single(logoAdapter),
+  generic: single(genericAdapter),
+  netsantral,
+  uis,
+  'vtiger-cdr': vtigerCdr,
+  journal,
+};

@@ -1,0 +1,134 @@
+// The relay as a Fastify app, built from its dependencies so tests drive it with `inject` (or a
+// real port for WebSockets) and the CLI only adds a config file, a port and signals.
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HEARTBEAT_MS } from '../../shared/protocol.ts';
+import { registerAdminRoutes } from '../admin/adminRoutes.ts';
+import { registerPairingRoute } from '../admin/pairingRoute.ts';
+import { type AgentDirectory, ManagedAgentDirectory } from '../agents/agentDirectory.ts';
+import { type ContactsFeed, createContactsFeed } from '../contacts/contactsFeed.ts';
+import { registerContactsRoutes } from '../contacts/contactsRoutes.ts';
+import { registerDiagnosticsRoutes } from '../delivery/diagnosticsRoute.ts';
+import { registerDelivery } from '../delivery/registerDelivery.ts';
+import { MAX_CLIENT_MESSAGE } from '../delivery/stream.ts';
+import { type Clock, systemClock } from '../http/clock.ts';
+import { BODY_LIMIT, errorHandler, notFound } from '../http/httpErrors.ts';
+import { type LogOptions, loggerOptions } from '../http/logging.ts';
+import { Metrics } from '../http/metrics.ts';
+import { createCallPipeline } from '../ingest/callPipeline.ts';
+import { registerIngest } from '../ingest/registerIngest.ts';
+import { MemoryAgentStore, seedState } from '../store/agentStore.ts';
+import { type CallStores, createCallStores } from '../store/createStores.ts';
+import type { EventLog } from '../store/eventLog.ts';
+import type { Presence } from '../store/presence.ts';
+import type { RelayConfig } from './config.ts';
+import { registerDemoCrm } from './demoCrm.ts';
+import { registerHealth } from './health.ts';
+import { registerOpenApi } from './openapi.ts';
+
+export interface AppDeps {
+  config: RelayConfig;
+  /** Log level and destination; `false` for no logs. Defaults to info on stdout. */
+  logger?: LogOptions | false;
+  clock?: Clock;
+  /** Defaults to Redis Streams when `config.redis` is set, else in memory (deliveryRoutes.ts). */
+  eventLog?: EventLog;
+  /**
+   * Defaults to the config file's agents in memory, changeable through the admin API until the
+   * app stops. The CLI passes a ManagedAgentDirectory on the JSON file or Redis (agentSetup.ts);
+   * the admin API is served only for a ManagedAgentDirectory.
+   */
+  agents?: AgentDirectory;
+  /** Defaults to a fresh registry, served at `/metrics`. */
+  metrics?: Metrics;
+  /** Defaults to this instance's connected agents, shared through Redis when `config.redis` is set. */
+  presence?: Presence;
+  /** Overridable so tests need not wait 15 s for a heartbeat. */
+  heartbeatMs?: number;
+  authTimeoutMs?: number;
+  /** Overrides `delivery.longPollMs`, so tests need not wait 25 s for an empty poll. */
+  longPollMs?: number;
+}
+
+export const AUTH_TIMEOUT_MS = 10_000;
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({ logger: loggerOptions(deps.logger ?? {}), bodyLimit: BODY_LIMIT });
+  // Tests may pass their own log and presence; otherwise the config's backend serves both.
+  const stores =
+    deps.eventLog && deps.presence
+      ? null
+      : createCallStores(
+          { redis: config.redis, stateFile: config.state.file, capacityPerKey: config.log.capacityPerKey },
+          { log: app.log, clock },
+        );
+  const eventLog = deps.eventLog ?? (stores as CallStores).eventLog;
+
+  const agents = deps.agents ?? memoryAgents(config, clock);
+  const metrics = deps.metrics ?? new Metrics();
+
+  let feed: ContactsFeed | null = null;
+  if (config.contacts) {
+    feed = createContactsFeed({
+      source: config.contacts,
+      log: app.log,
+      clock,
+      region: config.ingest.defaultRegion,
+    });
+    const contacts = feed;
+    // Loaded before the first request, so a missing or headerless file stops start-up with a
+    // clear message instead of serving an empty list; later failures keep the last good file.
+    app.addHook('onReady', async () => {
+      await contacts.refresh(true);
+      const error = contacts.error();
+      if (error) throw new Error(`contacts: ${error}`);
+    });
+  }
+
+  const pipeline = createCallPipeline({ eventLog, metrics, agents, clock });
+  const presence = deps.presence ?? (stores as CallStores).presence;
+  if (stores) {
+    app.addHook('onReady', () => stores.open());
+    app.addHook('onClose', () => stores.close());
+  }
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFound);
+  app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
+  app.register(async (scope) => {
+    registerIngest(scope, { config: config.ingest, pipeline, clock, metrics, agents, feed });
+  });
+  app.register(async (scope) => {
+    registerDelivery(scope, {
+      delivery: config.delivery,
+      agents,
+      eventLog,
+      presence,
+      metrics,
+      clock,
+      heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+      authTimeoutMs: deps.authTimeoutMs ?? AUTH_TIMEOUT_MS,
+      longPollMs: deps.longPollMs,
+    });
+  });
+  registerHealth(app, { eventLog });
+  registerContactsRoutes(app, { agents, feed, region: config.ingest.defaultRegion });
+  registerDiagnosticsRoutes(app, { agents, pipeline, clock });
+  registerOpenApi(app);
+  if (agents instanceof ManagedAgentDirectory) {
+    registerAdminRoutes(app, { adminToken: config.adminToken, agents, presence, clock });
+    registerPairingRoute(app, { agents, clock });
+  }
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
+  if (config.demoCrm) registerDemoCrm(app, feed);
+  return app;
+}
+
+function memoryAgents(config: RelayConfig, clock: Clock): ManagedAgentDirectory {
+  const seed = seedState(config.agents, new Date(clock.now()).toISOString());
+  return new ManagedAgentDirectory(new MemoryAgentStore(seed), seed);
+}

@@ -1,0 +1,144 @@
+// The relay's JSON config. Every problem names the field at fault, because the person reading the
+// message is an admin editing that file by hand.
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type AgentConfig, parseAgentsConfig } from '../agents/agentConfig.ts';
+import type { ContactsSource } from '../contacts/contactSources.ts';
+import { type DeliveryConfig, parseDeliveryConfig } from '../delivery/deliveryConfig.ts';
+import { ConfigError, fail, integer, object, secret, text } from '../http/configFields.ts';
+import { type IngestConfig, parseIngestConfig } from '../ingest/pbxSources.ts';
+import { parseRedisConfig, type RedisConfig } from '../store/storeConfig.ts';
+
+export type { AgentConfig };
+export { ConfigError };
+
+export interface RelayConfig {
+  listen: { host: string; port: number };
+  pbx: { secret: string };
+  /** PBX sources (secrets, formats, HMAC, IPs, rates), adapter options and CRM links: relay/pbxSources.ts. */
+  ingest: IngestConfig;
+  adminToken: string;
+  agents: AgentConfig[];
+  /** The contacts CSV/JSON file or a directory of them (absolute), or null when the relay serves no contacts. */
+  contacts: ContactsSource | null;
+  /**
+   * Absolute path of the JSON file holding the agents (mapping and token hashes) in embedded mode.
+   * `agents` above only seed it when it does not exist yet; after that it is the source of truth.
+   */
+  state: { file: string };
+  log: { capacityPerKey: number };
+  demoCrm: boolean;
+  /** Redis Streams event log for several instances (relay/deliveryConfig.ts); absent = in memory. */
+  redis?: RedisConfig | null;
+  /** Connection limit and long-poll wait (relay/deliveryConfig.ts); absent = defaults. */
+  delivery?: DeliveryConfig;
+}
+
+const TOP_LEVEL = new Set([
+  '$schema',
+  'listen',
+  'pbx',
+  'crm',
+  'adminToken',
+  'agents',
+  'contacts',
+  'state',
+  'log',
+  'demoCrm',
+  'redis',
+  'delivery',
+]);
+/** Default of `state.file`, beside the config file. */
+export const DEFAULT_STATE_FILE = 'relay-state.json';
+
+/** Validates a parsed config. `baseDir` is the config file's directory (contacts.file is relative to it). */
+export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
+  const c = object(raw, '(root)');
+  for (const key of Object.keys(c)) if (!TOP_LEVEL.has(key)) fail(key, 'is not a known field');
+
+  const listen = c.listen === undefined ? {} : object(c.listen, 'listen');
+  const pbx = object(c.pbx, 'pbx');
+  const { ingest, secret: pbxSecret } = parseIngestConfig(pbx, c.crm, fail);
+  const agents = parseAgentsConfig(c.agents);
+  const config: RelayConfig = {
+    listen: {
+      host: listen.host === undefined ? '127.0.0.1' : text(listen.host, 'listen.host', 255),
+      port: listen.port === undefined ? 8787 : integer(listen.port, 'listen.port', 0, 65535),
+    },
+    pbx: { secret: pbxSecret },
+    ingest,
+    adminToken: secret(c.adminToken, 'adminToken'),
+    agents,
+    contacts: null,
+    state: { file: resolve(baseDir, DEFAULT_STATE_FILE) },
+    log: { capacityPerKey: 1000 },
+    demoCrm: false,
+    redis: parseRedisConfig(c.redis),
+    delivery: parseDeliveryConfig(c.delivery),
+  };
+  if (c.contacts !== undefined) {
+    const contacts = object(c.contacts, 'contacts');
+    if ((contacts.file === undefined) === (contacts.dir === undefined))
+      fail('contacts', 'must have exactly one of file or dir');
+    config.contacts =
+      contacts.dir === undefined
+        ? { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) }
+        : { dir: resolve(baseDir, text(contacts.dir, 'contacts.dir', 4096)) };
+  }
+  if (c.state !== undefined) {
+    const state = object(c.state, 'state');
+    config.state.file = resolve(baseDir, text(state.file, 'state.file', 4096));
+  }
+  if (c.log !== undefined) {
+    const log = object(c.log, 'log');
+    if (log.capacityPerKey !== undefined)
+      config.log.capacityPerKey = integer(log.capacityPerKey, 'log.capacityPerKey', 1, 100_000);
+  }
+  if (c.demoCrm !== undefined) {
+    if (typeof c.demoCrm !== 'boolean') fail('demoCrm', 'must be true or false');
+    config.demoCrm = c.demoCrm;
+  }
+
+  // One secret per role: a leaked agent token must never pass as the PBX secret, and tokens
+  // identify the agent, so two agents cannot share one.
+  const seen = new Map<string, string>(ingest.sources.map((s) => [s.secret, s.field]));
+  const adminClash = seen.get(config.adminToken);
+  if (adminClash) fail('adminToken', `must differ from ${adminClash}`);
+  seen.set(config.adminToken, 'adminToken');
+  agents.forEach((a, i) => {
+    const other = seen.get(a.token);
+    if (other) fail(`agents[${i}].token`, `must differ from ${other}`);
+    seen.set(a.token, `agents[${i}].token`);
+  });
+  return config;
+}
+
+/** Reads, parses and validates the config file; throws ConfigError with a message for the admin. */
+export function loadConfig(file: string): RelayConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`config: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError(`config: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const config = parseConfig(raw, dirname(path));
+  if (config.contacts) {
+    const [field, path] =
+      config.contacts.file !== undefined
+        ? ['contacts.file', config.contacts.file]
+        : ['contacts.dir', config.contacts.dir];
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      fail(field, `cannot be read: ${path} (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return config;
+}
