@@ -95,3 +95,17 @@ export function rankCandidates(candidates: readonly Candidate[]): Candidate[] {
       a.contact.id.localeCompare(b.contact.id),
   );
 }
+
+/**
+ * The contacts saved under the caller's exact number, best first by `rankCandidates`: the one order
+ * the relay's lookups (PBX greeting, `/v1/contacts/lookup`) and the extension's pop both use, so
+ * they name the same person for a number two contacts share.
+ */
+export function rankContacts(
+  caller: NormalizedPhone,
+  hits: readonly Contact[],
+  region: string,
+  agentUser?: string,
+): Contact[] {
+  return rankCandidates(exactCandidates(caller, hits, region, agentUser)).map((c) => c.contact);
+}

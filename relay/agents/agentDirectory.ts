@@ -2,7 +2,6 @@
 // every authentication, never a copy, so an admin's change takes effect without a restart.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { checkMapping } from '../../shared/agentMapping.ts';
-import { findAgentByToken } from '../http/secrets.ts';
 import {
   type AgentState,
   type AgentStore,
@@ -21,23 +20,6 @@ export interface AgentDirectory {
   list(): Awaitable<AgentConfig[]>;
   /** Called after every change (add, edit, remove, token issued or revoked); returns unsubscribe. */
   onChange(listener: () => void): () => void;
-}
-
-/** The agents of the config file, unchanging. */
-export class StaticAgentDirectory implements AgentDirectory {
-  constructor(private readonly agents: readonly AgentConfig[]) {}
-
-  byToken(token: string): AgentConfig | undefined {
-    return findAgentByToken(this.agents, token);
-  }
-
-  list(): AgentConfig[] {
-    return [...this.agents];
-  }
-
-  onChange(): () => void {
-    return () => {};
-  }
 }
 
 /** What the admin API shows of an agent: the mapping and its tokens' ids, never a hash. */

@@ -3,6 +3,7 @@
 // source is re-read when it changes (checked at most once per interval, on demand), so an admin
 // can drop in a new export without restarting the relay; a broken new file keeps the last good one.
 import type { Contact, ContactPage } from '../../shared/contact.ts';
+import { rankContacts } from '../../shared/match.ts';
 import { normalizePhone, phoneKeys } from '../../shared/phone.ts';
 import type { Clock } from '../http/clock.ts';
 import { type ContactChanges, ContactHistory, DEFAULT_HISTORY } from './contactChanges.ts';
@@ -118,12 +119,10 @@ export function createContactsFeed(options: FeedOptions): ContactsFeed {
     },
     async findByPhone(phone, region) {
       await refresh();
-      const key = normalizePhone(phone, region)?.e164;
-      if (!key) return [];
+      const caller = normalizePhone(phone, region);
+      if (!caller) return [];
       if (index?.region !== region) index = new PhoneIndex(region, current);
-      const found = index.find(key);
-      // A person is the more precise answer to "who is calling" than the company they work for.
-      return [...found.filter((c) => c.kind === 'person'), ...found.filter((c) => c.kind !== 'person')];
+      return rankContacts(caller, index.find(caller.e164), region);
     },
   };
 }

@@ -13,7 +13,6 @@ import { AgentFeed } from './agentFeed.ts';
 import type { EndReason, SessionRegistry } from './sessions.ts';
 
 /** The longest a poll is held; below common proxy idle timeouts (30–60 s). */
-export const LONG_POLL_MS = 25_000;
 
 export interface EventsPage {
   events: CallEvent[];

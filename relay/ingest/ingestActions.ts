@@ -2,23 +2,22 @@
 // the call pipeline, and answer in the format the PBX expects.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EXTENSION_PATTERN } from '../../shared/callEvent.ts';
-import type { Contact } from '../../shared/contact.ts';
-import type { AgentConfig } from '../agents/agentConfig.ts';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import type { ContactsFeed } from '../contacts/contactsFeed.ts';
 import type { Clock } from '../http/clock.ts';
 import type { AdapterEvent, AdapterResult } from './adapters/fields.ts';
 import { genericAdapter } from './adapters/generic.ts';
 import { logoAdapter } from './adapters/logo.ts';
-import { chooseExtension, netsantralAdapter, netsantralAnswer } from './adapters/netsantral.ts';
+import { netsantralAdapter, netsantralAnswer } from './adapters/netsantral.ts';
 import { journalAdapter } from './adapters/threecx.ts';
 import { uisAdapter } from './adapters/uis.ts';
 import { vtigerCdrAdapter } from './adapters/vtiger.ts';
 import type { CallPipeline } from './callPipeline.ts';
 import type { IngestRequest } from './ingestGuard.ts';
 import { refuse } from './ingestReply.ts';
+import { routeNetsantralCall } from './ownerRouting.ts';
 import type { IngestAction } from './pbxRouteTable.ts';
-import { type IngestConfig, numberKey } from './pbxSources.ts';
+import type { IngestConfig } from './pbxSources.ts';
 
 export interface ActionDeps {
   config: IngestConfig;
@@ -80,24 +79,6 @@ const single =
     return ok(await acceptAll(ctx, [result.event]));
   };
 
-/** The one owner of every contact with this number, as an agent with an extension; else none. */
-export function ownerExtension(
-  contacts: readonly Contact[],
-  agents: readonly AgentConfig[],
-): string | undefined {
-  const owners = new Set(contacts.map((c) => c.owner?.toLowerCase()).filter(Boolean));
-  if (owners.size !== 1) return undefined;
-  const [owner] = owners;
-  return agents.find((a) => a.user.toLowerCase() === owner)?.extensions[0];
-}
-
-/** The contact to name: the only person with the number, else the only contact at all. */
-export function namedContact(contacts: readonly Contact[]): Contact | undefined {
-  const persons = contacts.filter((c) => c.kind === 'person');
-  if (persons.length === 1) return persons[0];
-  return persons.length === 0 && contacts.length === 1 ? contacts[0] : undefined;
-}
-
 const netsantral: Action = async (ctx) => {
   const result = netsantralAdapter(ctx.input);
   if (!result.ok) return refused(ctx, result);
@@ -108,19 +89,11 @@ const netsantral: Action = async (ctx) => {
       reason: 'extension may contain only letters, digits and * # _ - (at most 32)',
       field: 'extension',
     });
-  const agents = await ctx.deps.agents.list();
-  const contacts =
-    ctx.deps.feed && result.event.callerId
-      ? await ctx.deps.feed.findByPhone(result.event.callerId, ctx.deps.config.defaultRegion)
-      : [];
-  const owner = options.routeToOwner ? ownerExtension(contacts, agents) : undefined;
-  const extension = chooseExtension(result.event, {
-    owner,
-    query,
-    byNumber: options.extensionByNumber,
-    numberKey: (raw) => numberKey(raw, ctx.deps.config.defaultRegion),
-    agentExtensions: new Set(agents.flatMap((a) => a.extensions)),
-    fallback: options.extension,
+  const { extension, owner, contactName } = await routeNetsantralCall(result.event, query, {
+    options,
+    agents: ctx.deps.agents,
+    feed: ctx.deps.feed,
+    region: ctx.deps.config.defaultRegion,
   });
   if (!extension)
     return refused(ctx, {
@@ -134,7 +107,7 @@ const netsantral: Action = async (ctx) => {
     defaultResult: options.defaultResult,
     defaultRedirect: options.defaultRedirect,
     greeting: options.greeting,
-    contactName: namedContact(contacts)?.name,
+    contactName,
   });
 };
 

@@ -2,15 +2,16 @@
 // (so an unknown sender cannot make us buffer 64 KiB), then the source's address, formats and rate,
 // and last, once the raw body is in, its HMAC signature. ParsVT may put `secretkey` in a form body;
 // only for those routes is the secret looked for after reading the body.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import type { Clock } from '../http/clock.ts';
 import type { RateLimiter } from '../http/rateLimit.ts';
-import { bearerToken, findSource, MISSING_SECRET_REASON } from '../http/secrets.ts';
+import { bearerToken } from '../http/secrets.ts';
 import { decodeBody, parseFields, parseQuery } from './bodyParsers.ts';
 import { refuse } from './ingestReply.ts';
 import { IpAllowList } from './ipAllow.ts';
 import { type IngestRoute, resolveRoute } from './pbxRouteTable.ts';
+import { findSource, MISSING_SECRET_REASON } from './pbxSecret.ts';
 import type { PbxSource } from './pbxSources.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from './signature.ts';
 
@@ -21,7 +22,7 @@ export interface GuardDeps {
   clock: Clock;
 }
 
-/** What the guard learnt about a request, for the handler. */
+/** What the guard learnt about a request, for the handler (kept on the request: `request.ingest`). */
 export interface IngestRequest {
   route: IngestRoute;
   query: Record<string, string>;
@@ -32,8 +33,22 @@ export interface IngestRequest {
   deferred: boolean;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the ingest guard once the route is known; null elsewhere. */
+    ingest: IngestRequest | null;
+    /** The metric label of a refusal (ingestReply.ts); null for a 4xx that answers a question. */
+    rejectLabel: string | null | undefined;
+  }
+}
+
+/** Gives the scope's requests the fields the guard fills; call before its routes. */
+export function decorateIngestRequests(app: FastifyInstance): void {
+  app.decorateRequest('ingest', null);
+  app.decorateRequest('rejectLabel', undefined);
+}
+
 export function createGuard(deps: GuardDeps) {
-  const states = new WeakMap<FastifyRequest, IngestRequest>();
   const allowLists = new Map(
     deps.sources.map((s) => [s.name, s.allowIps ? new IpAllowList(s.allowIps) : null]),
   );
@@ -93,7 +108,7 @@ export function createGuard(deps: GuardDeps) {
     const query = parseQuery(request.url);
     if (!query.ok) return refuse(reply, route.format, query.status, query.label, query.reason);
     const state: IngestRequest = { route, query: query.value, text: '', deferred: false };
-    states.set(request, state);
+    request.ingest = state;
     const candidates = [
       resolved.pathSecret,
       bearerToken(request.headers.authorization),
@@ -108,7 +123,7 @@ export function createGuard(deps: GuardDeps) {
   };
 
   const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const state = states.get(request);
+    const state = request.ingest;
     if (!state) return refuse(reply, undefined, 404, 'not-found', 'no such route');
     const { route } = state;
     const raw = Buffer.isBuffer(request.body) ? request.body : undefined;
@@ -142,5 +157,5 @@ export function createGuard(deps: GuardDeps) {
     }
   };
 
-  return { onRequest, preHandler, state: (request: FastifyRequest) => states.get(request) };
+  return { onRequest, preHandler };
 }

@@ -1,12 +1,9 @@
 // Refusals on the PBX-facing routes: in the shape the sender's own software understands
 // (Netsantral reads `status`, ParsVT clients read `success`), always with our `error`, `reason` and
-// `field`, and remembered by label so every refusal is counted once in screenpop_rejects_total.
+// `field`, and labelled on the request so every refusal is counted once in screenpop_rejects_total.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../http/httpErrors.ts';
 import type { PbxFormat } from './pbxSources.ts';
-
-/** The metric label of each refusal; null for a 4xx that answers a question ("no such contact"). */
-const labels = new WeakMap<FastifyRequest, string | null>();
 
 const ERROR_NAMES: Record<number, string> = {
   400: 'bad-request',
@@ -34,7 +31,7 @@ export function refuse(
   reason: string,
   field?: string,
 ): FastifyReply {
-  labels.set(reply.request, label);
+  reply.request.rejectLabel = label;
   // One line per refusal, for the operator; reasons name sources and fields, never a secret.
   if (label) {
     const entry = { statusCode: status, label, reason, ...(field ? { field } : {}) };
@@ -49,7 +46,7 @@ export function refuse(
 
 /** The metric label of a refused request (what `refuse` recorded, else one from the status); null: not a refusal. */
 export function rejectLabel(request: FastifyRequest, status: number): string | null {
-  const label = labels.get(request);
+  const label = request.rejectLabel;
   if (label !== undefined) return label;
   if (status === 413) return 'too-large';
   if (status === 429) return 'rate-limited';

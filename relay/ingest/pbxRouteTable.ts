@@ -2,8 +2,8 @@
 // shape), which methods, how the body is read and how it is documented in /openapi.json. Each may
 // also be reached under the `/t/SECRET/` prefix; the Logo path under any prefix at all.
 
-import { splitPathSecret } from '../http/secrets.ts';
 import { LOGO_PATH_RE } from './adapters/logo.ts';
+import { splitPathSecret } from './pbxSecret.ts';
 import type { PbxFormat } from './pbxSources.ts';
 
 export type IngestAction =

@@ -1,4 +1,4 @@
-// PBX webhooks and lookups in. The paths are matched from one table (ingestRoutes.ts) rather than
+// PBX webhooks and lookups in. The paths are matched from one table (pbxRouteTable.ts) rather than
 // registered one by one, because the Logo path must work under any prefix (a PBX already set up for
 // Logo CRM is pointed at the relay unchanged) and every path may follow a `/t/SECRET/` prefix.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +11,7 @@ import { RateLimiter } from '../http/rateLimit.ts';
 import { parseFields, parseJson } from './bodyParsers.ts';
 import type { CallPipeline } from './callPipeline.ts';
 import { type Action, type ActionDeps, EVENT_ACTIONS } from './ingestActions.ts';
-import { createGuard } from './ingestGuard.ts';
+import { createGuard, decorateIngestRequests } from './ingestGuard.ts';
 import { refuse, rejectLabel } from './ingestReply.ts';
 import { LOOKUP_ACTIONS } from './pbxLookups.ts';
 import type { IngestConfig } from './pbxSources.ts';
@@ -40,6 +40,7 @@ export function registerIngest(app: FastifyInstance, options: IngestOptions): vo
     done(null, body);
   });
 
+  decorateIngestRequests(app);
   const guard = createGuard({
     sources: options.config.sources,
     agents: options.agents,
@@ -56,7 +57,7 @@ export function registerIngest(app: FastifyInstance, options: IngestOptions): vo
 
   // Fastify's own refusals here (body over 64 KiB, …) in the sender's format too.
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const state = guard.state(request);
+    const state = request.ingest;
     const status = error.statusCode ?? 500;
     if (!state || status >= 500 || status < 400) return errorHandler(error, request, reply);
     if (status === 413)
@@ -66,7 +67,7 @@ export function registerIngest(app: FastifyInstance, options: IngestOptions): vo
   });
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const state = guard.state(request);
+    const state = request.ingest;
     const action = state && ACTIONS[state.route.action];
     if (!state || !action) return refuse(reply, undefined, 404, 'not-found', 'no such route');
     const { route, text } = state;

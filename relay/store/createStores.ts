@@ -23,10 +23,6 @@ export interface StoreSettings {
 
 export type StoreKind = 'memory' | 'redis';
 
-export function storeKind(settings: Pick<StoreSettings, 'redis'>): StoreKind {
-  return settings.redis ? 'redis' : 'memory';
-}
-
 /** The stores one relay instance serves calls from, with their lifecycle. */
 export interface CallStores {
   kind: StoreKind;

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bearerToken,
-  checkPbxSecret,
-  findAgentByToken,
-  safeEqual,
-  splitPathSecret,
-} from '../../../relay/http/secrets.ts';
+import { bearerToken, safeEqual } from '../../../relay/http/secrets.ts';
+import { findSource, splitPathSecret } from '../../../relay/ingest/pbxSecret.ts';
 import { buildApp } from '../../../relay/server/app.ts';
 import { AYSE_TOKEN, LOGO_SAMPLE, SECRET, testConfig } from './helpers.ts';
 
@@ -26,15 +21,6 @@ describe('auth helpers', () => {
     expect(bearerToken(undefined)).toBeUndefined();
   });
 
-  it('finds the agent a token belongs to', () => {
-    const agents = [
-      { user: 'a', token: 'token-a-0123456789' },
-      { user: 'b', token: 'token-b-0123456789' },
-    ];
-    expect(findAgentByToken(agents, 'token-b-0123456789')?.user).toBe('b');
-    expect(findAgentByToken(agents, 'token-c-0123456789')).toBeUndefined();
-  });
-
   it('splits a /t/SECRET/ path prefix, decoding it', () => {
     expect(splitPathSecret('/t/abc%2Fdef/v1/calls')).toEqual({ secret: 'abc/def', rest: '/v1/calls' });
     expect(splitPathSecret('/logocrm/Default.aspx/IPS_callAnswered')).toEqual({
@@ -43,12 +29,17 @@ describe('auth helpers', () => {
   });
 
   it('explains whether the secret was missing or wrong', () => {
-    expect(checkPbxSecret([undefined, ''], SECRET)).toMatchObject({
+    const sources = [
+      { name: 'a', secret: SECRET },
+      { name: 'b', secret: `${SECRET}-other` },
+    ];
+    expect(findSource([undefined, ''], sources)).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^missing/),
     });
-    expect(checkPbxSecret(['nope'], SECRET)).toEqual({ ok: false, reason: 'wrong PBX secret' });
-    expect(checkPbxSecret([undefined, SECRET], SECRET)).toEqual({ ok: true });
+    expect(findSource(['nope'], sources)).toEqual({ ok: false, reason: 'wrong PBX secret' });
+    expect(findSource([undefined, SECRET], sources)).toEqual({ ok: true, source: sources[0] });
+    expect(findSource([`${SECRET}-other`], sources)).toEqual({ ok: true, source: sources[1] });
   });
 });
 
