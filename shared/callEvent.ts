@@ -1,33 +1,20 @@
 // The one normalised call event every PBX adapter produces and every consumer reads
 // (see ../shared/design/ARCHITECTURE.md). `callerId` stays raw: normalising is the matcher's job.
+import type { Static } from 'typebox';
+import type { CallEventSchema } from './wire/callEvent.ts';
 
 export const CALL_STATES = ['ringing', 'answered', 'hangup', 'missed', 'busy', 'transferred'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
-export type CallDirection = 'inbound' | 'outbound' | 'internal';
+export type CallDirection = CallEvent['direction'];
 
-export interface CallEvent {
-  /** The relay's cursor for this event, ordered within the relay's log. */
-  id: string;
-  callId: string;
-  state: CallState;
-  extension: string;
-  agentId?: string;
-  callerId: string;
-  dialed?: string;
-  keypress?: string;
-  direction: CallDirection;
-  /** ISO 8601 time the relay accepted the event. */
-  at: string;
-  recordingUrl?: string;
-  /** Which adapter produced it, e.g. `logo`, `generic`. */
-  source: string;
-  /**
-   * For `answered` events: the user (relay agent) who answered. Ring-group members who did not
-   * answer see someone else's name here and settle their pop as "answered elsewhere".
-   */
-  answeredBy?: string;
-}
+/**
+ * The event as the wire contract (shared/wire/callEvent.ts) describes it: `id` is the relay's
+ * cursor, `at` the ISO time the relay accepted it, `source` the adapter that produced it, and
+ * `answeredBy` (answered events) the agent who picked up, so ring-group members who did not answer
+ * settle their pop as "answered elsewhere".
+ */
+export type CallEvent = Static<typeof CallEventSchema>;
 
 /** An event before the relay's log gave it an id. */
 export type NewCallEvent = Omit<CallEvent, 'id'>;

@@ -1,8 +1,7 @@
 // Who may use `/v1/admin/*`: whoever holds the config's adminToken, as `Authorization: Bearer`.
 // An agent token is never an admin token (the config refuses equal values), and the options page
-// calls from a `chrome-extension://` origin, so CORS is answered here too.
+// calls from a `chrome-extension://` origin (CORS: http/cors.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cors, extensionOrigin, preflightFor } from '../http/cors.ts';
 import { unauthorized } from '../http/httpErrors.ts';
 import { bearerToken, safeEqual } from '../http/secrets.ts';
 
@@ -18,13 +17,3 @@ export function adminAuth(adminToken: string) {
     return undefined;
   };
 }
-
-/** onRequest hook: reflect an extension's Origin, and let it read the CSV's file name. */
-export async function adminCors(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  await cors(request, reply);
-  if (extensionOrigin(request.headers.origin))
-    reply.header('Access-Control-Expose-Headers', 'Content-Disposition');
-}
-
-/** The preflight of the options page's fetches (JSON bodies and the Authorization header). */
-export const adminPreflight = preflightFor('GET, POST, PUT, DELETE, OPTIONS', 'Authorization, Content-Type');

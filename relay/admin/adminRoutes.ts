@@ -17,8 +17,9 @@ import type { Clock } from '../http/clock.ts';
 import { errorHandler, sendError } from '../http/httpErrors.ts';
 import { StateError, TOKEN_ID_RE } from '../store/agentStore.ts';
 import type { Presence } from '../store/presence.ts';
-import { adminAuth, adminCors, adminPreflight } from './adminAuth.ts';
+import { adminAuth } from './adminAuth.ts';
 import { agentsToCsv, csvToAgents } from './adminCsv.ts';
+import { ADMIN_ROUTE_SCHEMAS as S } from './adminSchemas.ts';
 
 export interface AdminRoutesOptions {
   adminToken: string;
@@ -66,10 +67,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
   const audit = (request: FastifyRequest, action: string, details: Record<string, unknown>) =>
     request.log.info({ who: 'admin', action, ...details }, 'admin change');
 
-  // Preflights carry no Authorization header, so they are answered outside the authenticated scope.
-  app.options('/v1/admin/*', adminPreflight);
   app.register(async (scope) => {
-    scope.addHook('onRequest', adminCors);
     scope.addHook('onRequest', adminAuth(options.adminToken));
     scope.setErrorHandler(handleError);
     scope.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -80,38 +78,42 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
       body === '' ? done(null, undefined) : json(request, String(body), done),
     );
+    // A change without a body (a token without a label) is checked as an empty object.
+    scope.addHook('preValidation', async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    });
 
-    scope.get('/v1/admin/agents', async () => ({ agents: agents.views() }));
+    scope.get('/v1/admin/agents', { schema: S.list }, async () => ({ agents: agents.views() }));
 
-    scope.get('/v1/admin/agents/:user', async (request) => {
+    scope.get('/v1/admin/agents/:user', { schema: S.get }, async (request) => {
       const user = userParam(request);
       const agent = agents.view(user);
       if (!agent) throw new MappingError('user', `"${user}" is not an agent`, 404);
       return { agent };
     });
 
-    scope.post('/v1/admin/agents', async (request, reply) => {
+    scope.post('/v1/admin/agents', { schema: S.add }, async (request, reply) => {
       const fields = parseAgentFields(objectBody(request.body));
       await agents.apply(addAgent(fields));
       audit(request, 'agent.add', { user: fields.user });
       return reply.code(201).send({ agent: agents.view(fields.user) });
     });
 
-    scope.put('/v1/admin/agents/:user', async (request) => {
+    scope.put('/v1/admin/agents/:user', { schema: S.change }, async (request) => {
       const user = userParam(request);
       await agents.apply(changeAgent(user, objectBody(request.body)));
       audit(request, 'agent.change', { user });
       return { agent: agents.view(user) };
     });
 
-    scope.delete('/v1/admin/agents/:user', async (request) => {
+    scope.delete('/v1/admin/agents/:user', { schema: S.remove }, async (request) => {
       const user = userParam(request);
       const removed = await agents.apply(removeAgent(user));
       audit(request, 'agent.remove', { user, tokensRevoked: removed.tokens.length });
       return { ok: true };
     });
 
-    scope.post('/v1/admin/agents/:user/tokens', async (request, reply) => {
+    scope.post('/v1/admin/agents/:user/tokens', { schema: S.issueToken }, async (request, reply) => {
       const user = userParam(request);
       const { label, ...rest } = objectBody(request.body);
       const unknown = Object.keys(rest)[0];
@@ -122,14 +124,14 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
       return reply.code(201).header('Cache-Control', 'no-store').send(issued);
     });
 
-    scope.post('/v1/admin/agents/:user/pairing', async (request, reply) => {
+    scope.post('/v1/admin/agents/:user/pairing', { schema: S.issuePairing }, async (request, reply) => {
       const user = userParam(request);
       const issued = await agents.apply(issuePairing(user, now()));
       audit(request, 'pairing.issue', { user, expiresAt: issued.expiresAt });
       return reply.code(201).header('Cache-Control', 'no-store').send(issued);
     });
 
-    scope.delete('/v1/admin/agents/:user/tokens/:tokenId', async (request) => {
+    scope.delete('/v1/admin/agents/:user/tokens/:tokenId', { schema: S.revokeToken }, async (request) => {
       const user = userParam(request);
       const { tokenId } = request.params as { tokenId: string };
       if (!TOKEN_ID_RE.test(tokenId)) throw new MappingError('tokenId', `must match ${TOKEN_ID_RE}`);
@@ -138,7 +140,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
       return { ok: true };
     });
 
-    scope.get('/v1/admin/connections', async () => {
+    scope.get('/v1/admin/connections', { schema: S.connections }, async () => {
       const { presence } = options;
       const sessions = presence.listAll ? await presence.listAll() : presence.list();
       const connections = sessions
@@ -147,29 +149,33 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
       return { connections };
     });
 
-    scope.get('/v1/admin/agents.csv', async (_request, reply) =>
+    scope.get('/v1/admin/agents.csv', { schema: S.exportCsv }, async (_request, reply) =>
       reply
         .type('text/csv; charset=utf-8')
         .header('Content-Disposition', 'attachment; filename="agents.csv"')
         .send(agentsToCsv(agents.views())),
     );
 
-    scope.put('/v1/admin/agents.csv', { bodyLimit: CSV_BODY_LIMIT }, async (request, reply) => {
-      if (typeof request.body !== 'string')
-        throw new MappingError('(body)', 'must be the CSV text, sent as Content-Type: text/csv');
-      const parsed = csvToAgents(request.body);
-      if (!parsed.ok)
-        return reply.code(400).send({
-          error: 'bad-request',
-          reason: `${parsed.problems.length} line(s) are wrong; nothing was imported`,
-          field: 'csv',
-          problems: parsed.problems,
-        });
-      const dryRun = (request.query as { dryRun?: string }).dryRun === 'true';
-      const change = replaceMapping(parsed.rows);
-      const summary = dryRun ? agents.preview(change) : await agents.apply(change);
-      if (!dryRun) audit(request, 'agents.import', { ...summary });
-      return { ok: true, dryRun, ...summary };
-    });
+    scope.put(
+      '/v1/admin/agents.csv',
+      { bodyLimit: CSV_BODY_LIMIT, schema: S.importCsv },
+      async (request, reply) => {
+        if (typeof request.body !== 'string')
+          throw new MappingError('(body)', 'must be the CSV text, sent as Content-Type: text/csv');
+        const parsed = csvToAgents(request.body);
+        if (!parsed.ok)
+          return reply.code(400).send({
+            error: 'bad-request',
+            reason: `${parsed.problems.length} line(s) are wrong; nothing was imported`,
+            field: 'csv',
+            problems: parsed.problems,
+          });
+        const dryRun = (request.query as { dryRun?: string }).dryRun === 'true';
+        const change = replaceMapping(parsed.rows);
+        const summary = dryRun ? agents.preview(change) : await agents.apply(change);
+        if (!dryRun) audit(request, 'agents.import', { ...summary });
+        return { ok: true, dryRun, ...summary };
+      },
+    );
   });
 }

@@ -1,13 +1,20 @@
 // `GET /v1/contacts` (the incremental contact feed for the extension's cache),
 // `GET /v1/contacts/lookup` (the live lookup on a cache miss) and `GET /healthz`.
 // Contacts are personal data: only a configured agent's token reads them.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import type { ContactLookup, ContactPage } from '../../shared/contact.ts';
 import { RULES } from '../../shared/fieldRules.ts';
+import {
+  ContactLookupQuery,
+  ContactLookupSchema,
+  ContactPageQuery,
+  ContactPageSchema,
+} from '../../shared/wire/contactFeed.ts';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
-import { cors, preflight } from '../http/cors.ts';
-import { badRequest, unauthorized } from '../http/httpErrors.ts';
-import { bearerToken } from '../http/secrets.ts';
+import { requireAgent } from '../agents/agentRequest.ts';
+import { badRequest } from '../http/httpErrors.ts';
+import { AGENT_AUTH, NO_AUTH, refusals } from '../http/routeDocs.ts';
 import { type ContactsFeed, DEFAULT_LIMIT, MAX_LIMIT } from './contactsFeed.ts';
 
 export interface ContactsRouteOptions {
@@ -36,39 +43,47 @@ function parseQuery(
   return { after, limit };
 }
 
-/** True once the request carries a known agent token; else the 401 has been sent. */
-async function authorized(options: ContactsRouteOptions, request: FastifyRequest, reply: FastifyReply) {
-  const token = bearerToken(request.headers.authorization);
-  if (!token) {
-    unauthorized(reply, 'missing agent token: send Authorization: Bearer TOKEN');
-    return false;
-  }
-  if (!(await options.agents.byToken(token))) {
-    unauthorized(reply, 'unknown agent token');
-    return false;
-  }
-  return true;
-}
+const HEALTH_SCHEMA = {
+  summary: 'Liveness: the process answers',
+  operationId: 'health',
+  tags: ['operations'],
+  security: NO_AUTH,
+  response: { 200: Type.Object({ ok: Type.Literal(true) }) },
+};
+
+const PAGE_SCHEMA = {
+  summary: 'One page of the contact feed for the extension cache (full walk, then changes)',
+  operationId: 'contactsPage',
+  tags: ['agent'],
+  security: AGENT_AUTH,
+  querystring: ContactPageQuery,
+  response: { 200: ContactPageSchema, ...refusals(400, 401) },
+};
+
+const LOOKUP_SCHEMA = {
+  summary: 'Live lookup on a cache miss: every contact with this number, best first',
+  operationId: 'contactsLookup',
+  tags: ['agent'],
+  security: AGENT_AUTH,
+  querystring: ContactLookupQuery,
+  response: { 200: ContactLookupSchema, ...refusals(400, 401) },
+};
 
 export function registerContactsRoutes(app: FastifyInstance, options: ContactsRouteOptions): void {
-  app.options('/healthz', preflight);
-  app.get('/healthz', { onRequest: cors }, async () => ({ ok: true }));
+  app.get('/healthz', { schema: HEALTH_SCHEMA }, async () => ({ ok: true as const }));
 
-  app.options('/v1/contacts', preflight);
-  app.get('/v1/contacts', { onRequest: cors }, async (request, reply) => {
-    if (!(await authorized(options, request, reply))) return reply;
+  const onRequest = requireAgent(options.agents);
+  app.get('/v1/contacts', { onRequest, schema: PAGE_SCHEMA }, async (request, reply) => {
     const query = parseQuery(request.query as Record<string, unknown>);
     if ('field' in query) return badRequest(reply, query.reason, query.field);
     if (!options.feed) return EMPTY;
     return options.feed.page(query.after, query.limit);
   });
 
-  app.options('/v1/contacts/lookup', preflight);
   app.get(
     '/v1/contacts/lookup',
-    { onRequest: cors },
+    { onRequest, schema: LOOKUP_SCHEMA },
     async (request, reply): Promise<ContactLookup | FastifyReply> => {
-      if (!(await authorized(options, request, reply))) return reply;
       const phone = (request.query as Record<string, unknown>).phone;
       let text = typeof phone === 'string' ? phone.trim() : '';
       // `?phone=+7495…` typed by hand arrives with a space: the query string's `+`. Read it as meant.

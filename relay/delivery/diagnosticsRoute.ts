@@ -3,7 +3,8 @@
 // a PBX's, so they travel the real path (log, live delivery, replay) and the extension can time
 // each step of the answer.
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import {
   CALLER_ID_PATTERN,
   type CallEvent,
@@ -12,11 +13,11 @@ import {
 } from '../../shared/callEvent.ts';
 import type { AgentConfig } from '../agents/agentConfig.ts';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import { agentOf, requireAgent } from '../agents/agentRequest.ts';
 import type { Clock } from '../http/clock.ts';
-import { cors, preflightFor } from '../http/cors.ts';
-import { badRequest, sendError, unauthorized } from '../http/httpErrors.ts';
+import { badRequest, sendError } from '../http/httpErrors.ts';
 import { RateLimiter } from '../http/rateLimit.ts';
-import { bearerToken } from '../http/secrets.ts';
+import { AGENT_AUTH, refusals } from '../http/routeDocs.ts';
 
 export const TEST_CALL_PATH = '/v1/diagnostics/test-call';
 /** A person clicking a button, not a load generator: a few tests a minute is plenty. */
@@ -33,12 +34,27 @@ export interface DiagnosticsRouteOptions {
   ratePerMinute?: number;
 }
 
-export interface TestCallAnswer {
-  ok: true;
-  id: string;
-  callId: string;
-  at: string;
-}
+const TestCallAnswerSchema = Type.Object({
+  ok: Type.Literal(true),
+  id: Type.String({ description: 'event id' }),
+  callId: Type.String({ description: '`TEST-…`' }),
+  at: Type.String({ description: 'ISO time the relay accepted it' }),
+});
+export type TestCallAnswer = Static<typeof TestCallAnswerSchema>;
+
+const TEST_CALL_SCHEMA = {
+  summary:
+    "Diagnostics: an answered test call (source `test`) to the calling agent's first extension, through the PBX pipeline; 10 a minute per agent",
+  operationId: 'testCall',
+  tags: ['agent'],
+  security: AGENT_AUTH,
+  // Documented, and checked by readBody (which also takes an empty body), naming the field.
+  body: Type.Object({
+    callerId: Type.Optional(Type.String({ description: 'default: a sample number' })),
+    keypress: Type.Optional(Type.String({ description: 'one digit, * or #' })),
+  }),
+  response: { 200: TestCallAnswerSchema, ...refusals(400, 401, 429) },
+};
 
 type Body = { callerId: string; keypress?: string } | { field: string; reason: string };
 
@@ -76,26 +92,30 @@ export function registerDiagnosticsRoutes(app: FastifyInstance, options: Diagnos
   const limiter = new RateLimiter(options.clock);
   const perMinute = options.ratePerMinute ?? TEST_CALLS_PER_MINUTE;
 
-  app.options(TEST_CALL_PATH, preflightFor('POST, OPTIONS', 'Authorization, Content-Type'));
+  const auth = requireAgent(options.agents, { what: 'test call' });
+  // Counted before the body is looked at, so junk bodies cannot be sent faster than test calls.
+  const rateLimit = async (request: FastifyRequest, reply: FastifyReply) => {
+    const taken = limiter.take(agentOf(request).user, perMinute);
+    if (taken.ok) return undefined;
+    reply.header('Retry-After', String(taken.retryAfterSeconds));
+    return sendError(reply, 429, {
+      error: 'rate-limited',
+      reason: `at most ${perMinute} test calls a minute per agent`,
+    });
+  };
+
   app.post(
     TEST_CALL_PATH,
-    { onRequest: cors },
+    {
+      onRequest: [auth, rateLimit],
+      // No body at all is a test call with the defaults.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null || request.body === '') request.body = {};
+      },
+      schema: TEST_CALL_SCHEMA,
+    },
     async (request, reply): Promise<TestCallAnswer | FastifyReply> => {
-      const token = bearerToken(request.headers.authorization);
-      if (!token) return unauthorized(reply, 'missing agent token: send Authorization: Bearer TOKEN');
-      const agent = await options.agents.byToken(token);
-      if (!agent) {
-        request.log.warn('test call: unknown agent token');
-        return unauthorized(reply, 'unknown agent token');
-      }
-      const taken = limiter.take(agent.user, perMinute);
-      if (!taken.ok) {
-        reply.header('Retry-After', String(taken.retryAfterSeconds));
-        return sendError(reply, 429, {
-          error: 'rate-limited',
-          reason: `at most ${perMinute} test calls a minute per agent`,
-        });
-      }
+      const agent = agentOf(request);
       const body = readBody(request.body);
       if ('field' in body) return badRequest(reply, body.reason, body.field);
       const at = new Date(options.clock.now()).toISOString();

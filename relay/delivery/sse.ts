@@ -9,10 +9,11 @@
 
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
-import { readAgentRequest, tooManyConnections } from '../agents/agentRequest.ts';
+import { agentOf, cursorOf, requireAgent, tooManyConnections } from '../agents/agentRequest.ts';
 import type { Clock } from '../http/clock.ts';
-import { cors, preflight } from '../http/cors.ts';
+import { AGENT_AUTH, CURSOR_QUERY, refusals } from '../http/routeDocs.ts';
 import type { EventLog } from '../store/eventLog.ts';
 import { AgentFeed } from './agentFeed.ts';
 import type { EndReason, SessionRegistry } from './sessions.ts';
@@ -36,6 +37,26 @@ const END_ERROR: Record<EndReason, { code: string; reason: string }> = {
   shutdown: { code: 'shutting-down', reason: 'relay shutting down: reconnect' },
 };
 
+const SSE_SCHEMA = {
+  summary: "The agent's call feed as Server-Sent Events",
+  description:
+    'Frames: `welcome`, `resync`, `call` (id: event id, data: CallEvent) and `error` (then the stream ends). Resume with `Last-Event-ID` or `?after=`.',
+  operationId: 'streamEvents',
+  tags: ['agent'],
+  security: AGENT_AUTH,
+  querystring: Type.Object({
+    ...CURSOR_QUERY,
+    token: Type.Optional(
+      Type.String({ description: 'The agent token, for EventSource (prefer the header).' }),
+    ),
+  }),
+  produces: ['text/event-stream'],
+  response: {
+    200: Type.String({ description: 'text/event-stream' }),
+    ...refusals(400, 401, 429),
+  },
+};
+
 /** One SSE frame. Data is JSON, which has no raw newlines, so it is always a single `data:` line. */
 export function sseFrame(event: string, data: unknown, id?: string): string {
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -55,14 +76,12 @@ export function registerSse(app: FastifyInstance, options: SseOptions): void {
     for (const res of [...open]) res.end();
   });
 
-  app.options('/v1/sse', preflight);
-  app.get('/v1/sse', { onRequest: cors }, async (request, reply) => {
-    const req = await readAgentRequest(request, reply, options.agents, {
-      queryToken: true,
-      cursorHeader: 'last-event-id',
-    });
-    if ('refused' in req) return req.refused;
-    const { agent, token, after } = req;
+  const onRequest = requireAgent(options.agents, { queryToken: true });
+  app.get('/v1/sse', { onRequest, schema: SSE_SCHEMA }, async (request, reply) => {
+    const after = cursorOf(request, reply, 'last-event-id');
+    if (after === null) return reply;
+    const agent = agentOf(request);
+    const token = request.agentToken;
     const res = reply.raw;
     let feed: AgentFeed | undefined;
     const write = (text: string) => {

@@ -3,6 +3,7 @@
 // Delivery order: welcome, resync if the cursor is older than the log, the replay of what the agent
 // missed, then live events; AgentFeed (delivery.ts) guarantees each once and in order.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import {
   CLOSE_MAPPING_CHANGED,
@@ -11,10 +12,12 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../../shared/protocol.ts';
+import { ErrorBody } from '../../shared/wire/common.ts';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import type { Clock } from '../http/clock.ts';
 import { sendError } from '../http/httpErrors.ts';
 import type { Metrics } from '../http/metrics.ts';
+import { NO_AUTH } from '../http/routeDocs.ts';
 import type { EventLog } from '../store/eventLog.ts';
 import type { Presence } from '../store/presence.ts';
 import { AgentFeed } from './agentFeed.ts';
@@ -212,6 +215,17 @@ export function registerStream(app: FastifyInstance, options: StreamOptions): vo
   app.route({
     method: 'GET',
     url: '/v1/stream',
+    schema: {
+      summary: 'The agent WebSocket: `hello {token, after}` first, then call events (shared/protocol.ts)',
+      operationId: 'stream',
+      tags: ['agent'],
+      // The token travels in the first message: a browser WebSocket cannot send headers.
+      security: NO_AUTH,
+      response: {
+        101: Type.Null({ description: 'switching protocols' }),
+        426: ErrorBody,
+      },
+    },
     // Someone trying the URL with curl or a browser learns what it is instead of a bare 404.
     handler: (_request, reply) =>
       sendError(reply, 426, {

@@ -1,6 +1,7 @@
 // One JSON error shape for every refusal: `{ error, reason, field? }`. PBX admins read these in
 // their PBX's webhook log, so `reason` is a sentence and `field` names what to fix.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { SchemaValidationError } from './validation.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -50,6 +51,7 @@ export function errorHandler(
       reason: `body is larger than ${BODY_LIMIT} bytes`,
     });
   if (error.code === 'FST_ERR_BAD_URL') return badRequest(reply, 'malformed URL');
+  if (error instanceof SchemaValidationError) return badRequest(reply, error.message, error.field);
   return sendError(reply, status, {
     error: status === 415 ? 'unsupported-media-type' : 'bad-request',
     reason: error.message,

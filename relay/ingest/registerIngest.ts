@@ -81,7 +81,8 @@ export function registerIngest(app: FastifyInstance, options: IngestOptions): vo
     return action({ request, reply, state, input: parsed.value, deps });
   };
 
-  const hooks = { onRequest: guard.onRequest, preHandler: guard.preHandler };
+  // Documented one by one in ingestDocs.ts: these catch-alls would say nothing useful.
+  const hooks = { onRequest: guard.onRequest, preHandler: guard.preHandler, schema: { hide: true } };
   app.post('/*', hooks, handle);
   app.get('/v1/pbx/*', hooks, handle);
   app.get('/v1/lookup', hooks, handle);

@@ -1,20 +1,25 @@
 // The relay as a Fastify app, built from its dependencies so tests drive it with `inject` (or a
 // real port for WebSockets) and the CLI only adds a config file, a port and signals.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HEARTBEAT_MS } from '../../shared/protocol.ts';
 import { registerAdminRoutes } from '../admin/adminRoutes.ts';
 import { registerPairingRoute } from '../admin/pairingRoute.ts';
 import { type AgentDirectory, ManagedAgentDirectory } from '../agents/agentDirectory.ts';
+import { decorateAgentRequests } from '../agents/agentRequest.ts';
 import { type ContactsFeed, createContactsFeed } from '../contacts/contactsFeed.ts';
 import { registerContactsRoutes } from '../contacts/contactsRoutes.ts';
 import { registerDiagnosticsRoutes } from '../delivery/diagnosticsRoute.ts';
 import { registerDelivery } from '../delivery/registerDelivery.ts';
 import { MAX_CLIENT_MESSAGE } from '../delivery/stream.ts';
 import { type Clock, systemClock } from '../http/clock.ts';
+import { registerCors } from '../http/cors.ts';
 import { BODY_LIMIT, errorHandler, notFound } from '../http/httpErrors.ts';
 import { type LogOptions, loggerOptions } from '../http/logging.ts';
 import { Metrics } from '../http/metrics.ts';
+import { AJV_OPTIONS, schemaErrorFormatter } from '../http/validation.ts';
 import { createCallPipeline } from '../ingest/callPipeline.ts';
 import { registerIngest } from '../ingest/registerIngest.ts';
 import { MemoryAgentStore, seedState } from '../store/agentStore.ts';
@@ -24,7 +29,7 @@ import type { Presence } from '../store/presence.ts';
 import type { RelayConfig } from './config.ts';
 import { registerDemoCrm } from './demoCrm.ts';
 import { registerHealth } from './health.ts';
-import { registerOpenApi } from './openapi.ts';
+import { METRICS_SCHEMA, registerOpenApi } from './openApi.ts';
 
 export interface AppDeps {
   config: RelayConfig;
@@ -55,7 +60,12 @@ export const AUTH_TIMEOUT_MS = 10_000;
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
-  const app = Fastify({ logger: loggerOptions(deps.logger ?? {}), bodyLimit: BODY_LIMIT });
+  const app = Fastify({
+    logger: loggerOptions(deps.logger ?? {}),
+    bodyLimit: BODY_LIMIT,
+    ajv: AJV_OPTIONS,
+    schemaErrorFormatter,
+  }).withTypeProvider<TypeBoxTypeProvider>();
   // Tests may pass their own log and presence; otherwise the config's backend serves both.
   const stores =
     deps.eventLog && deps.presence
@@ -95,8 +105,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
 
   app.setErrorHandler(errorHandler);
+  registerCors(app);
+  decorateAgentRequests(app);
   app.setNotFoundHandler(notFound);
   app.register(websocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
+  registerOpenApi(app);
   app.register(async (scope) => {
     registerIngest(scope, { config: config.ingest, pipeline, clock, metrics, agents, feed });
   });
@@ -113,17 +126,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       longPollMs: deps.longPollMs,
     });
   });
-  registerHealth(app, { eventLog });
-  registerContactsRoutes(app, { agents, feed, region: config.ingest.defaultRegion });
-  registerDiagnosticsRoutes(app, { agents, pipeline, clock });
-  registerOpenApi(app);
-  if (agents instanceof ManagedAgentDirectory) {
-    registerAdminRoutes(app, { adminToken: config.adminToken, agents, presence, clock });
-    registerPairingRoute(app, { agents, clock });
-  }
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  );
+  // Registered after the OpenAPI plugin, so every route below is in `/openapi.json`.
+  app.register(async (api) => {
+    registerHealth(api, { eventLog });
+    registerContactsRoutes(api, { agents, feed, region: config.ingest.defaultRegion });
+    registerDiagnosticsRoutes(api, { agents, pipeline, clock });
+    if (agents instanceof ManagedAgentDirectory) {
+      registerAdminRoutes(api, { adminToken: config.adminToken, agents, presence, clock });
+      registerPairingRoute(api, { agents, clock });
+    }
+    api.get('/metrics', { schema: METRICS_SCHEMA }, async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+    );
+  });
   if (config.demoCrm) registerDemoCrm(app, feed);
   return app;
 }
