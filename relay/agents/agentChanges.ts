@@ -1,6 +1,6 @@
 // The admin's changes to the agent state, as pure functions `state → new state`. Each checks the
 // result against the rest of the mapping and throws MappingError (nothing is stored) when it clashes.
-// Stores may call a change more than once (Redis retries when another instance wrote meanwhile).
+// Stores may call a change more than once (a shared store retries when another instance wrote meanwhile).
 import { randomBytes } from 'node:crypto';
 import {
   type AgentFields,

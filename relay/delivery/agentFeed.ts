@@ -4,7 +4,7 @@
 // The subscription starts before anything is read, and live events are buffered while a read is in
 // flight, so an event appended meanwhile is neither lost nor sent twice: everything is filtered
 // against the cursor of the last event delivered. The same read-then-flush runs again when the log
-// reports a gap (Redis: the live signal dropped or skipped a message), so a lost live message is
+// reports a gap (a shared store's live signal dropped or skipped a message), so a lost live message is
 // recovered from the replay log instead of silently missing.
 import type { CallEvent } from '../../shared/callEvent.ts';
 import { type EventLog, isAfter } from '../store/eventLog.ts';

@@ -36,17 +36,17 @@ export interface AppDeps {
   /** Log level and destination; `false` for no logs. Defaults to info on stdout. */
   logger?: LogOptions | false;
   clock?: Clock;
-  /** Defaults to Redis Streams when `config.redis` is set, else in memory (deliveryRoutes.ts). */
+  /** Defaults to the configured store's event log (store/createStores.ts). */
   eventLog?: EventLog;
   /**
    * Defaults to the config file's agents in memory, changeable through the admin API until the
-   * app stops. The CLI passes a ManagedAgentDirectory on the JSON file or Redis (agentSetup.ts);
+   * app stops. The CLI passes a ManagedAgentDirectory on the configured store (openAgents.ts);
    * the admin API is served only for a ManagedAgentDirectory.
    */
   agents?: AgentDirectory;
   /** Defaults to a fresh registry, served at `/metrics`. */
   metrics?: Metrics;
-  /** Defaults to this instance's connected agents, shared through Redis when `config.redis` is set. */
+  /** Defaults to the configured store's presence (shared between instances when the store is). */
   presence?: Presence;
   /** Overridable so tests need not wait 15 s for a heartbeat. */
   heartbeatMs?: number;
@@ -68,12 +68,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Tests may pass their own log and presence; otherwise the config's backend serves both.
   const stores =
-    deps.eventLog && deps.presence
-      ? null
-      : createCallStores(
-          { redis: config.redis, stateFile: config.state.file, capacityPerKey: config.log.capacityPerKey },
-          { log: app.log, clock },
-        );
+    deps.eventLog && deps.presence ? null : createCallStores(config.store, { log: app.log, clock });
   const eventLog = deps.eventLog ?? (stores as CallStores).eventLog;
 
   const agents = deps.agents ?? memoryAgents(config, clock);

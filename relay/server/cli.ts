@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { applyRedisEnv } from '../store/storeConfig.ts';
+import { applyStoreEnv } from '../store/storeConfig.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type RelayConfig } from './config.ts';
 import { openAgents } from './openAgents.ts';
@@ -87,10 +87,8 @@ async function main(argv: string[]): Promise<void> {
   let config: RelayConfig;
   try {
     config = loadConfig(values.config);
-    // REDIS_URL / REDIS_PREFIX switch the event log to Redis Streams (or override `redis` in the file).
-    config.redis = applyRedisEnv(config.redis, process.env, (field, problem) => {
-      throw new ConfigError(`config: ${field} ${problem}`);
-    });
+    // The environment may move the store (several instances share one): store/storeConfig.ts.
+    config.store = applyStoreEnv(config.store, process.env);
   } catch (error) {
     if (error instanceof ConfigError) exit(1, error.message);
     throw error;
@@ -100,7 +98,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  // The agents' store: Redis when configured, else the state file; config agents only seed a new store.
+  // The agents' store (store/createStores.ts picks it); config agents only seed a new store.
   const agents = await openAgents(config).catch((error: unknown) =>
     error instanceof ConfigError ? exit(1, error.message) : Promise.reject(error),
   );

@@ -7,7 +7,7 @@ import type { ContactsSource } from '../contacts/contactSources.ts';
 import { type DeliveryConfig, parseDeliveryConfig } from '../delivery/deliveryConfig.ts';
 import { ConfigError, fail, integer, object, secret, text } from '../http/configFields.ts';
 import { type IngestConfig, parseIngestConfig } from '../ingest/pbxSources.ts';
-import { parseRedisConfig, type RedisConfig } from '../store/storeConfig.ts';
+import { parseStoreConfig, STORE_FIELDS, type StoreSettings } from '../store/storeConfig.ts';
 
 export type { AgentConfig };
 export { ConfigError };
@@ -25,16 +25,15 @@ export interface RelayConfig {
    * Absolute path of the JSON file holding the agents (mapping and token hashes) in embedded mode.
    * `agents` above only seed it when it does not exist yet; after that it is the source of truth.
    */
-  state: { file: string };
-  log: { capacityPerKey: number };
   demoCrm: boolean;
-  /** Redis Streams event log for several instances (relay/deliveryConfig.ts); absent = in memory. */
-  redis?: RedisConfig | null;
+  /** Where calls, agents and sessions are kept (parsed by store/storeConfig.ts). */
+  store: StoreSettings;
   /** Connection limit and long-poll wait (relay/deliveryConfig.ts); absent = defaults. */
   delivery?: DeliveryConfig;
 }
 
-const TOP_LEVEL = new Set([
+const TOP_LEVEL = new Set<string>([
+  ...STORE_FIELDS,
   '$schema',
   'listen',
   'pbx',
@@ -42,14 +41,9 @@ const TOP_LEVEL = new Set([
   'adminToken',
   'agents',
   'contacts',
-  'state',
-  'log',
   'demoCrm',
-  'redis',
   'delivery',
 ]);
-/** Default of `state.file`, beside the config file. */
-export const DEFAULT_STATE_FILE = 'relay-state.json';
 
 /** Validates a parsed config. `baseDir` is the config file's directory (contacts.file is relative to it). */
 export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
@@ -70,10 +64,8 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
     adminToken: secret(c.adminToken, 'adminToken'),
     agents,
     contacts: null,
-    state: { file: resolve(baseDir, DEFAULT_STATE_FILE) },
-    log: { capacityPerKey: 1000 },
     demoCrm: false,
-    redis: parseRedisConfig(c.redis),
+    store: parseStoreConfig(c, baseDir),
     delivery: parseDeliveryConfig(c.delivery),
   };
   if (c.contacts !== undefined) {
@@ -84,15 +76,6 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
       contacts.dir === undefined
         ? { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) }
         : { dir: resolve(baseDir, text(contacts.dir, 'contacts.dir', 4096)) };
-  }
-  if (c.state !== undefined) {
-    const state = object(c.state, 'state');
-    config.state.file = resolve(baseDir, text(state.file, 'state.file', 4096));
-  }
-  if (c.log !== undefined) {
-    const log = object(c.log, 'log');
-    if (log.capacityPerKey !== undefined)
-      config.log.capacityPerKey = integer(log.capacityPerKey, 'log.capacityPerKey', 1, 100_000);
   }
   if (c.demoCrm !== undefined) {
     if (typeof c.demoCrm !== 'boolean') fail('demoCrm', 'must be true or false');

@@ -1,6 +1,6 @@
 // `GET /readyz`: whether this instance can serve agents and accept calls now, for a load balancer
 // or orchestrator. `/healthz` (contactsRoute.ts) only says the process answers; this one also
-// checks the event log (Redis answers PING and the live-signal subscription is up).
+// checks the event log (a shared store answers and its live signal is up).
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorBody } from '../../shared/wire/common.ts';
@@ -17,7 +17,7 @@ const READY_SCHEMA = {
   tags: ['operations'],
   security: NO_AUTH,
   response: {
-    200: Type.Object({ ok: Type.Literal(true), log: Type.String({ description: '`memory`, `redis`, …' }) }),
+    200: Type.Object({ ok: Type.Literal(true), log: Type.String({ description: 'the kind of event log' }) }),
     503: ErrorBody,
   },
 };

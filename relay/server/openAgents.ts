@@ -11,7 +11,7 @@ export interface OpenedAgents {
   directory: ManagedAgentDirectory;
   /** `config` when the store was new and got the config file's agents, `store` when it had its own. */
   source: 'config' | 'store';
-  /** The file path or Redis key, for the start-up log line. */
+  /** Where the store keeps the agents, for the start-up log line. */
   where: string;
   /** Logs where the agents came from, sends later store trouble to the app's log, closes with the app. */
   attach(app: FastifyInstance): void;
@@ -28,10 +28,7 @@ export async function openAgents(config: RelayConfig, now = new Date()): Promise
   const onError = (error: unknown) => report(error);
   let store: AgentStore;
   try {
-    store = createAgentStore(
-      { redis: config.redis, stateFile: config.state.file, capacityPerKey: config.log.capacityPerKey },
-      onError,
-    );
+    store = createAgentStore(config.store, onError);
   } catch (error) {
     if (error instanceof StateError) throw new ConfigError(error.message);
     throw error;
@@ -44,7 +41,7 @@ export async function openAgents(config: RelayConfig, now = new Date()): Promise
     if (error instanceof StateError) throw new ConfigError(error.message);
     if (error instanceof MappingError)
       throw new ConfigError(`config: ${error.message} (while seeding ${store.where})`);
-    // Redis unreachable, a file system error: one line for the admin, not a stack trace.
+    // The store unreachable, a file system error: one line for the admin, not a stack trace.
     const cause = (lastTrouble as Error | undefined)?.message ?? (error as Error).message;
     throw new ConfigError(`agents: cannot open ${store.where}: ${cause}`);
   }

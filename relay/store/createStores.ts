@@ -10,16 +10,9 @@ import { MemoryPresence, type Presence } from './presence.ts';
 import { RedisAgentStore } from './redisAgentStore.ts';
 import { RedisEventLog } from './redisEventLog.ts';
 import { RedisPresence } from './redisPresence.ts';
-import type { RedisConfig } from './storeConfig.ts';
+import type { StoreSettings } from './storeConfig.ts';
 
-export interface StoreSettings {
-  /** Redis for several instances; null keeps state in this process (and the agents in `stateFile`). */
-  redis?: RedisConfig | null;
-  /** The agents' JSON file when not on Redis. */
-  stateFile: string;
-  /** Calls kept per extension and per agent id. */
-  capacityPerKey: number;
-}
+export type { StoreSettings };
 
 export type StoreKind = 'memory' | 'redis';
 

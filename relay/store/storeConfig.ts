@@ -1,7 +1,8 @@
 // The config of the storage backends: `redis` (several instances on one Redis), `state.file` (the
 // agent store of the embedded relay) and `log.capacityPerKey`. `REDIS_URL` / `REDIS_PREFIX` in the
 // environment win over the file (applyRedisEnv).
-import { type Fail, fail, object } from '../http/configFields.ts';
+import { resolve } from 'node:path';
+import { type Fail, fail, integer, object, text } from '../http/configFields.ts';
 
 export interface RedisConfig {
   url: string;
@@ -53,4 +54,50 @@ export function applyRedisEnv(
     ? checkRedisPrefix(env.REDIS_PREFIX, 'REDIS_PREFIX (environment)', fail)
     : (redis?.prefix ?? DEFAULT_REDIS_PREFIX);
   return { url, prefix };
+}
+
+/** The top-level config fields parseStoreConfig reads. */
+export const STORE_FIELDS = ['redis', 'state', 'log'] as const;
+
+export interface StoreSettings {
+  /** Redis for several instances; null keeps state in this process (and the agents in `stateFile`). */
+  redis: RedisConfig | null;
+  /** The agents' JSON file when not on Redis (absolute). */
+  stateFile: string;
+  /** Calls kept per extension and per agent id. */
+  capacityPerKey: number;
+}
+
+/** Default of `state.file`, beside the config file. */
+export const DEFAULT_STATE_FILE = 'relay-state.json';
+export const DEFAULT_CAPACITY_PER_KEY = 1000;
+
+/** The config's storage sections `redis`, `state` and `log`; paths are relative to `baseDir`. */
+export function parseStoreConfig(
+  c: { redis?: unknown; state?: unknown; log?: unknown },
+  baseDir: string,
+): StoreSettings {
+  const settings: StoreSettings = {
+    redis: parseRedisConfig(c.redis),
+    stateFile: resolve(baseDir, DEFAULT_STATE_FILE),
+    capacityPerKey: DEFAULT_CAPACITY_PER_KEY,
+  };
+  if (c.state !== undefined) {
+    const state = object(c.state, 'state');
+    settings.stateFile = resolve(baseDir, text(state.file, 'state.file', 4096));
+  }
+  if (c.log !== undefined) {
+    const log = object(c.log, 'log');
+    if (log.capacityPerKey !== undefined)
+      settings.capacityPerKey = integer(log.capacityPerKey, 'log.capacityPerKey', 1, 100_000);
+  }
+  return settings;
+}
+
+/** The settings with `REDIS_URL` / `REDIS_PREFIX` from the environment applied. */
+export function applyStoreEnv(
+  settings: StoreSettings,
+  env: Record<string, string | undefined>,
+): StoreSettings {
+  return { ...settings, redis: applyRedisEnv(settings.redis, env, fail) };
 }

@@ -141,6 +141,14 @@ describe('folder rules (ARCHITECTURE.md)', () => {
     });
   }
 
+  it('names a storage backend only in relay/store/ (the one place that picks it)', () => {
+    const named = sources(join(ROOT, 'relay'))
+      .map((f) => relative(ROOT, f))
+      .filter((f) => !f.startsWith('relay/store/'))
+      .filter((f) => /redis|sqlite/i.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(named, `these relay files name a backend: ${named.join(', ')}`).toEqual([]);
+  });
+
   it('knows a broken rule when it sees one', () => {
     expect(violation({ file: 'shared/x.ts', spec: './ui/y.ts', target: 'shared/ui/y.ts' })).toMatch(
       /nothing of ours/,

@@ -22,7 +22,7 @@ function configIn(extra: Record<string, unknown> = {}): { config: RelayConfig; d
   const d = tempDir();
   dirs.push(d);
   const config = testConfig(extra, d.dir);
-  return { config, dir: d.dir, file: config.state.file };
+  return { config, dir: d.dir, file: config.store.stateFile };
 }
 
 async function start(config: RelayConfig) {
