@@ -1,5 +1,5 @@
 // Validation of one agent's mapping (user, name, extensions, agent ids), shared by the admin API,
-// the CSV import and the stored state. Same rules as the config file (relay/config.ts), and every
+// the CSV import, the stored state and the options page (which checks as the admin types). Every
 // problem names the field at fault. Several agents may share an extension (a ring group); an
 // agent id is one person's PBX login (it follows them when hot-desking), so it belongs to one agent.
 import { EXTENSION_PATTERN, ID_PATTERN } from './callEvent.ts';
@@ -17,7 +17,9 @@ export const MAX_NAME = 200;
 export const MAX_LABEL = 100;
 const FIELDS = new Set(['user', 'name', 'extensions', 'agentIds']);
 // Names and labels end up in CSV files, log lines and the options page: no control characters.
-const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+export const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+/** Every secret: the PBX secret, the admin token, an agent token in the config file. */
+export const SECRET_PATTERN = /^[\x21-\x7e]{16,256}$/;
 
 /** A refused mapping. `status` is 400 for bad input, 404 for an unknown user, 409 for a clash. */
 export class MappingError extends Error {

@@ -1,7 +1,13 @@
 // A typed client of the relay's `/v1/admin/*` routes (relay/README.md "Agents and the admin API").
 // Every answer is a Result: refusals and network failures become `_locales` keys (plus the relay's
 // own reason and field), so the UI never shows a raw exception. `fetch` is passed in for the tests.
-import type { AgentView, ImportSummary } from './adminModel.ts';
+import type {
+  AgentBody,
+  AgentView,
+  Connection,
+  ImportSummary,
+  IssuedToken,
+} from '../../shared/wire/adminApi.ts';
 
 export interface AdminError {
   /** `_locales` key of what went wrong. */
@@ -17,32 +23,7 @@ export interface AdminError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AdminError };
 
-export interface IssuedToken {
-  user: string;
-  id: string;
-  label: string;
-  createdAt: string;
-  token: string;
-}
-
-export interface Connection {
-  id: string;
-  user: string;
-  name: string | null;
-  transport: string;
-  connectedAt: string;
-  remoteAddress?: string;
-  lastEventId?: string;
-  lastEventAt?: string;
-  instance?: string;
-}
-
-export interface AgentBody {
-  user?: string;
-  name?: string;
-  extensions?: string[];
-  agentIds?: string[];
-}
+export type { AgentBody, Connection, IssuedToken };
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 

@@ -1,30 +1,23 @@
-// Pure helpers of the options page's Admin section: the relay's mapping rules checked where they are
-// typed (relay/agentMapping.ts holds the same rules), lists as an admin types them, and the words for
-// an import's summary. No browser or network here, so all of it is unit-tested.
+// Pure helpers of the options page's Admin section: the relay's mapping rules (shared/agentMapping.ts)
+// checked where they are typed, lists as an admin types them, and the words for an import's summary.
+// No browser or network here, so all of it is unit-tested.
+import {
+  CONTROL_RE,
+  MAX_IDS_PER_AGENT,
+  MAX_LABEL,
+  MAX_NAME,
+  SECRET_PATTERN,
+} from '../../shared/agentMapping.ts';
 import { EXTENSION_PATTERN, ID_PATTERN } from '../../shared/callEvent.ts';
+import type { AgentView, ImportSummary, TokenInfo } from '../../shared/wire/adminApi.ts';
 
-/** The relay's limits (relay/agentMapping.ts, relay/config.ts). */
-export const USER_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
-export const MAX_IDS = 100;
-export const MAX_NAME = 200;
-export const MAX_LABEL = 100;
-export const ADMIN_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
-const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+/** The relay's own limits and rules, from the code the relay checks with. */
+export const USER_PATTERN = ID_PATTERN;
+export const MAX_IDS = MAX_IDS_PER_AGENT;
+export { MAX_LABEL, MAX_NAME };
+export const ADMIN_TOKEN_PATTERN = SECRET_PATTERN;
 
-/** One agent as the admin API shows it (never a token or a hash). */
-export interface AgentView {
-  user: string;
-  name: string;
-  extensions: string[];
-  agentIds: string[];
-  tokens: TokenInfo[];
-}
-
-export interface TokenInfo {
-  id: string;
-  label: string;
-  createdAt: string;
-}
+export type { AgentView, TokenInfo };
 
 /** A form's text per field, as typed. */
 export interface AgentDraft {
@@ -147,14 +140,7 @@ export function draftFieldOf(field: string | undefined): DraftField | undefined 
     : undefined;
 }
 
-/** The summary of a CSV import (dry run or applied), as the relay answers it. */
-export interface ImportSummary {
-  dryRun: boolean;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: number;
-}
+export type { ImportSummary };
 
 export function importChanges(s: ImportSummary): number {
   return s.added.length + s.changed.length + s.removed.length;

@@ -1,6 +1,7 @@
 // The checks every section of the relay's JSON config uses. Each feature parses its own section
 // (agents/agentConfig.ts, ingest/pbxSources.ts, delivery/deliveryConfig.ts, …) with these, so every
 // problem names the field at fault in the same words: the reader is an admin editing the file by hand.
+import { SECRET_PATTERN } from '../../shared/agentMapping.ts';
 import { isObject } from '../../shared/isObject.ts';
 
 export class ConfigError extends Error {
@@ -14,8 +15,6 @@ export const fail: Fail = (field, problem) => {
   throw new ConfigError(`config: ${field} ${problem}`);
 };
 
-const SECRET_RE = /^[\x21-\x7e]{16,256}$/;
-
 export function object(v: unknown, field: string): Record<string, unknown> {
   if (!isObject(v)) fail(field, 'must be an object');
   return v;
@@ -23,7 +22,7 @@ export function object(v: unknown, field: string): Record<string, unknown> {
 
 export function secret(v: unknown, field: string): string {
   if (typeof v !== 'string' || v.length < 16) fail(field, 'must be a string of at least 16 characters');
-  if (!SECRET_RE.test(v)) fail(field, 'must be at most 256 printable ASCII characters without spaces');
+  if (!SECRET_PATTERN.test(v)) fail(field, 'must be at most 256 printable ASCII characters without spaces');
   return v;
 }
 

@@ -135,7 +135,14 @@ describe('tokens and labels', () => {
 
 describe('import summaries', () => {
   it('counts the changes and shortens long lists', () => {
-    const summary = { dryRun: true, added: ['a'], changed: ['b', 'c'], removed: [], unchanged: 4 };
+    const summary = {
+      ok: true as const,
+      dryRun: true,
+      added: ['a'],
+      changed: ['b', 'c'],
+      removed: [],
+      unchanged: 4,
+    };
     expect(importChanges(summary)).toBe(3);
     expect(importChanges({ ...summary, added: [], changed: [] })).toBe(0);
     const users = Array.from({ length: 13 }, (_, i) => `u${i}`);
