@@ -23,9 +23,17 @@ export type ServerMessage =
 export const HEARTBEAT_MS = 15_000;
 /** A client that heard nothing for this long treats the socket as dead. */
 export const STALE_AFTER_MS = 45_000;
-/** Close codes the relay uses when it refuses a client. */
+// Every close code the relay sends. 1xxx are WebSocket's own; 44xx mirror HTTP statuses.
+/** The relay shuts down (or restarts): reconnect with the cursor. */
+export const CLOSE_GOING_AWAY = 1001;
+/** The relay could not read its event log or failed otherwise: reconnect with the cursor. */
+export const CLOSE_INTERNAL = 1011;
+/** The client read too slowly and fell too far behind: reconnect with the cursor. */
+export const CLOSE_TOO_SLOW = 1013;
+/** The token is unknown or was revoked: do not retry with it. */
 export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_BAD_REQUEST = 4400;
+/** No hello arrived in time after the socket opened. */
+export const CLOSE_AUTH_TIMEOUT = 4408;
 /** The agent already has the maximum number of connections to this relay; retry later. */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 /** The agent's mapping changed (admin API): reconnect to get the new welcome. */

@@ -6,8 +6,12 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import {
+  CLOSE_AUTH_TIMEOUT,
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL,
   CLOSE_MAPPING_CHANGED,
   CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_TOO_SLOW,
   CLOSE_UNAUTHORIZED,
   type ClientMessage,
   type ServerMessage,
@@ -25,7 +29,6 @@ import { DEFAULT_MAX_CONNECTIONS_PER_AGENT } from './deliveryConfig.ts';
 import { type AgentSession, type EndReason, SessionRegistry } from './sessions.ts';
 
 /** Close code when no hello arrived in time (shared/protocol.ts has none for this yet). */
-export const CLOSE_AUTH_TIMEOUT = 4408;
 /** Client messages are tiny; anything bigger is an attack or a bug. */
 export const MAX_CLIENT_MESSAGE = 4096;
 /** A client this far behind is not reading; it is closed and resumes from its cursor later. */
@@ -67,7 +70,7 @@ export function parseClientMessage(data: string): Parsed {
 const END_CLOSE: Record<EndReason, [number, string]> = {
   revoked: [CLOSE_UNAUTHORIZED, 'agent token revoked'],
   changed: [CLOSE_MAPPING_CHANGED, 'agent mapping changed: reconnect'],
-  shutdown: [1001, 'relay shutting down'],
+  shutdown: [CLOSE_GOING_AWAY, 'relay shutting down'],
 };
 
 function serve(
@@ -85,7 +88,7 @@ function serve(
   const send = (message: ServerMessage) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      socket.close(1013, 'client too slow: reconnect with your cursor');
+      socket.close(CLOSE_TOO_SLOW, 'client too slow: reconnect with your cursor');
       return;
     }
     socket.send(JSON.stringify(message));
@@ -141,7 +144,7 @@ function serve(
       resync: () => send({ type: 'resync', cursor }),
       failed: (error) => {
         log.error({ err: error }, 'stream: re-reading the log failed');
-        socket.close(1011, 'event log unavailable: reconnect');
+        socket.close(CLOSE_INTERNAL, 'event log unavailable: reconnect');
       },
     });
     const cursor = await options.eventLog.head();
@@ -181,7 +184,7 @@ function serve(
     }
     onMessage(data.toString()).catch((error: unknown) => {
       log.error({ err: error }, 'stream: failed');
-      socket.close(1011, 'internal error');
+      socket.close(CLOSE_INTERNAL, 'internal error');
     });
   });
   socket.on('error', (error) => {

@@ -1,11 +1,10 @@
 // The agent stream end to end: a real listening relay, the `ws` client, calls posted over HTTP.
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE_AUTH_TIMEOUT } from '../../../relay/delivery/stream.ts';
 import { buildApp } from '../../../relay/server/app.ts';
 import { type EventLog, MemoryEventLog, type ReadResult } from '../../../relay/store/eventLog.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
-import { CLOSE_UNAUTHORIZED, type ServerMessage } from '../../../shared/protocol.ts';
+import { CLOSE_AUTH_TIMEOUT, CLOSE_UNAUTHORIZED, type ServerMessage } from '../../../shared/protocol.ts';
 import { AYSE_TOKEN, LOGO_SAMPLE, MEHMET_TOKEN, SECRET, TestClient, testConfig } from './helpers.ts';
 
 const running: { close(): Promise<unknown> }[] = [];
