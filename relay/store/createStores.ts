@@ -1,6 +1,7 @@
-// The one place that picks the storage backend from the config: in memory (event log, presence,
-// idempotency window in this process; agents in the JSON file `state.file`), or Redis for several
-// relay instances (everything shared). No other relay file names a backend.
+// The one place that picks the storage backend from the config: SQLite (the embedded default: one
+// file, everything survives a restart), memory (event log, presence and idempotency window in this
+// process; agents in the JSON file `state.file`), or Redis for several relay instances (everything
+// shared). No other relay file names a backend.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../http/clock.ts';
 import type { AgentStore } from './agentStore.ts';
@@ -10,11 +11,12 @@ import { MemoryPresence, type Presence } from './presence.ts';
 import { RedisAgentStore } from './redisAgentStore.ts';
 import { RedisEventLog } from './redisEventLog.ts';
 import { RedisPresence } from './redisPresence.ts';
-import type { StoreSettings } from './storeConfig.ts';
+import { SqliteAgentStore } from './sqliteAgentStore.ts';
+import { openDb } from './sqliteDb.ts';
+import { SqliteEventLog } from './sqliteEventLog.ts';
+import type { StoreKind, StoreSettings } from './storeConfig.ts';
 
-export type { StoreSettings };
-
-export type StoreKind = 'memory' | 'redis';
+export type { StoreKind, StoreSettings };
 
 /** The stores one relay instance serves calls from, with their lifecycle. */
 export interface CallStores {
@@ -31,13 +33,17 @@ export function createCallStores(
   deps: { log: FastifyBaseLogger; clock: Clock },
 ): CallStores {
   const onListenerError = (err: unknown) => deps.log.error({ err }, 'event log subscriber failed');
-  const { redis } = settings;
-  if (!redis) {
+  const { retention } = settings;
+  const now = () => deps.clock.now();
+  if (settings.kind === 'memory') {
     return {
       kind: 'memory',
       eventLog: new MemoryEventLog({
-        capacityPerKey: settings.capacityPerKey,
+        capacityPerKey: retention.perKey,
+        maxAgeMs: retention.maxAgeMs,
+        maxKeys: retention.maxKeys,
         epoch: deps.clock.now().toString(36),
+        now,
         onListenerError,
       }),
       presence: new MemoryPresence(),
@@ -45,9 +51,42 @@ export function createCallStores(
       close: async () => {},
     };
   }
+  if (settings.kind === 'sqlite') {
+    let eventLog: SqliteEventLog | null = null;
+    // Opened in open(), not here: a file that cannot be opened is a start-up error, not a throw
+    // from the app factory.
+    const lazy: EventLog = {
+      kind: 'sqlite',
+      append: (e) => opened().append(e),
+      appendOnce: (e, key, ttl) => opened().appendOnce(e, key, ttl),
+      readAfter: (keys, cursor) => opened().readAfter(keys, cursor),
+      subscribe: (listener, options) => opened().subscribe(listener, options),
+      head: () => opened().head(),
+      check: () => opened().check(),
+    };
+    const opened = () => {
+      if (!eventLog) throw new Error('store: the SQLite event log is not open yet');
+      return eventLog;
+    };
+    return {
+      kind: 'sqlite',
+      eventLog: lazy,
+      presence: new MemoryPresence(),
+      async open() {
+        eventLog = new SqliteEventLog({ db: openDb(settings.sqlitePath), retention, now, onListenerError });
+        deps.log.info({ path: settings.sqlitePath, epoch: eventLog.epoch }, 'event log: SQLite');
+      },
+      async close() {
+        eventLog?.close();
+        eventLog = null;
+      },
+    };
+  }
+  const redis = settings.redis;
+  if (!redis) throw new Error('store: kind "redis" without redis settings');
   const eventLog = new RedisEventLog({
     ...redis,
-    capacityPerKey: settings.capacityPerKey,
+    capacityPerKey: retention.perKey,
     log: deps.log,
     onListenerError,
   });
@@ -70,9 +109,12 @@ export function createCallStores(
   };
 }
 
-/** The agent store: the JSON file in embedded mode, Redis when instances share it. */
+/** The agent store: the SQLite file by default, the JSON file in memory mode, Redis when shared. */
 export function createAgentStore(settings: StoreSettings, onError: (error: unknown) => void): AgentStore {
+  if (settings.kind === 'sqlite')
+    return new SqliteAgentStore(openDb(settings.sqlitePath), settings.sqlitePath, settings.stateFile);
+  if (settings.kind === 'memory') return new FileAgentStore(settings.stateFile);
   const { redis } = settings;
-  if (!redis) return new FileAgentStore(settings.stateFile);
+  if (!redis) throw new Error('store: kind "redis" without redis settings');
   return new RedisAgentStore({ url: redis.url, prefix: redis.prefix, onError });
 }

@@ -1,8 +1,11 @@
-// The config of the storage backends: `redis` (several instances on one Redis), `state.file` (the
-// agent store of the embedded relay) and `log.capacityPerKey`. `REDIS_URL` / `REDIS_PREFIX` in the
-// environment win over the file (applyRedisEnv).
+// The config of the storage backends. `store.kind` picks one: `sqlite` (the default: one file
+// beside the config, everything survives a restart), `memory` (calls in this process, agents in the
+// JSON file `state.file`; for tests) or `redis` (several instances on one Redis; also the older
+// top-level `redis` key). `REDIS_URL` / `REDIS_PREFIX` in the environment win over the file
+// (applyRedisEnv). `log` holds the retention limits, the same for every backend.
 import { resolve } from 'node:path';
 import { type Fail, fail, integer, object, text } from '../http/configFields.ts';
+import { DEFAULT_RETENTION, type Retention } from './eventLog.ts';
 
 export interface RedisConfig {
   url: string;
@@ -57,47 +60,99 @@ export function applyRedisEnv(
 }
 
 /** The top-level config fields parseStoreConfig reads. */
-export const STORE_FIELDS = ['redis', 'state', 'log'] as const;
+export const STORE_FIELDS = ['store', 'redis', 'state', 'log'] as const;
+
+export type StoreKind = 'sqlite' | 'memory' | 'redis';
 
 export interface StoreSettings {
-  /** Redis for several instances; null keeps state in this process (and the agents in `stateFile`). */
+  kind: StoreKind;
+  /** The SQLite file (absolute), for `sqlite`. */
+  sqlitePath: string;
+  /** Set exactly when kind is `redis`. */
   redis: RedisConfig | null;
-  /** The agents' JSON file when not on Redis (absolute). */
+  /**
+   * The agents' JSON file (absolute): their store in `memory` mode; in `sqlite` mode a file left by
+   * an older relay, migrated into the database on first start.
+   */
   stateFile: string;
-  /** Calls kept per extension and per agent id. */
-  capacityPerKey: number;
+  /** How much of the call log is kept. */
+  retention: Retention;
 }
 
-/** Default of `state.file`, beside the config file. */
+/** Default of `store.path` and of `state.file`, beside the config file. */
+export const DEFAULT_SQLITE_FILE = 'screenpop.db';
 export const DEFAULT_STATE_FILE = 'relay-state.json';
-export const DEFAULT_CAPACITY_PER_KEY = 1000;
+const HOUR_MS = 3_600_000;
 
-/** The config's storage sections `redis`, `state` and `log`; paths are relative to `baseDir`. */
+/** The config's storage sections `store`, `redis`, `state` and `log`; paths are relative to `baseDir`. */
 export function parseStoreConfig(
-  c: { redis?: unknown; state?: unknown; log?: unknown },
+  c: { store?: unknown; redis?: unknown; state?: unknown; log?: unknown },
   baseDir: string,
 ): StoreSettings {
   const settings: StoreSettings = {
+    kind: 'sqlite',
+    sqlitePath: resolve(baseDir, DEFAULT_SQLITE_FILE),
     redis: parseRedisConfig(c.redis),
     stateFile: resolve(baseDir, DEFAULT_STATE_FILE),
-    capacityPerKey: DEFAULT_CAPACITY_PER_KEY,
+    retention: { ...DEFAULT_RETENTION },
   };
+  if (settings.redis) settings.kind = 'redis';
+  if (c.store !== undefined) parseStoreKey(c.store, baseDir, settings);
   if (c.state !== undefined) {
     const state = object(c.state, 'state');
     settings.stateFile = resolve(baseDir, text(state.file, 'state.file', 4096));
   }
   if (c.log !== undefined) {
     const log = object(c.log, 'log');
+    for (const key of Object.keys(log))
+      if (!['capacityPerKey', 'retentionHours', 'maxKeys'].includes(key))
+        fail(`log.${key}`, 'is not a known field');
     if (log.capacityPerKey !== undefined)
-      settings.capacityPerKey = integer(log.capacityPerKey, 'log.capacityPerKey', 1, 100_000);
+      settings.retention.perKey = integer(log.capacityPerKey, 'log.capacityPerKey', 1, 100_000);
+    if (log.retentionHours !== undefined)
+      settings.retention.maxAgeMs = integer(log.retentionHours, 'log.retentionHours', 1, 24 * 366) * HOUR_MS;
+    if (log.maxKeys !== undefined)
+      settings.retention.maxKeys = integer(log.maxKeys, 'log.maxKeys', 1, 1_000_000);
   }
   return settings;
 }
 
-/** The settings with `REDIS_URL` / `REDIS_PREFIX` from the environment applied. */
+function parseStoreKey(raw: unknown, baseDir: string, settings: StoreSettings): void {
+  const store = object(raw, 'store');
+  const allowed: Record<StoreKind, string[]> = {
+    sqlite: ['kind', 'path'],
+    memory: ['kind'],
+    redis: ['kind', 'url', 'prefix'],
+  };
+  const kind = store.kind;
+  if (kind !== 'sqlite' && kind !== 'memory' && kind !== 'redis')
+    fail(
+      'store.kind',
+      'must be "sqlite" (one file, the default), "memory" (tests) or "redis" (several instances)',
+    );
+  for (const key of Object.keys(store))
+    if (!allowed[kind].includes(key)) fail(`store.${key}`, `is not a field of a "${kind}" store`);
+  if (kind === 'redis' && settings.redis && store.url === undefined) return;
+  if (settings.redis && kind !== 'redis')
+    fail('store.kind', `is "${kind}" but the config also has a "redis" section`);
+  settings.kind = kind;
+  if (kind === 'sqlite' && store.path !== undefined)
+    settings.sqlitePath = resolve(baseDir, text(store.path, 'store.path', 4096));
+  if (kind === 'redis')
+    settings.redis = {
+      url: checkRedisUrl(store.url, 'store.url', fail),
+      prefix:
+        store.prefix === undefined
+          ? DEFAULT_REDIS_PREFIX
+          : checkRedisPrefix(store.prefix, 'store.prefix', fail),
+    };
+}
+
+/** The settings with `REDIS_URL` / `REDIS_PREFIX` from the environment applied: they mean Redis. */
 export function applyStoreEnv(
   settings: StoreSettings,
   env: Record<string, string | undefined>,
 ): StoreSettings {
-  return { ...settings, redis: applyRedisEnv(settings.redis, env, fail) };
+  const redis = applyRedisEnv(settings.redis, env, fail);
+  return redis ? { ...settings, kind: 'redis', redis } : settings;
 }

@@ -27,7 +27,7 @@ describe('relay config', () => {
     );
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8787 });
     expect(config.contacts).toEqual({ file: '/etc/screenpop/data/contacts.csv' });
-    expect(config.store.capacityPerKey).toBe(1000);
+    expect(config.store.retention.perKey).toBe(1000);
     expect(config.demoCrm).toBe(false);
     expect(config.agents[1]).toMatchObject({ user: 'mehmet', agentIds: [] });
   });

@@ -25,6 +25,9 @@ export function rawConfig(extra: Record<string, unknown> = {}): Record<string, u
     listen: { host: '127.0.0.1', port: 0 },
     pbx: { secret: SECRET },
     adminToken: ADMIN_TOKEN,
+    // Calls in memory, agents in the JSON state file: no test shares a database file by accident.
+    // (A config with the older top-level `redis` key means Redis.)
+    ...(extra.redis === undefined ? { store: { kind: 'memory' } } : {}),
     agents: [
       { user: 'ayse', name: 'Ayşe Yılmaz', extensions: ['911'], agentIds: ['911'], token: AYSE_TOKEN },
       { user: 'mehmet', name: 'Mehmet Kaya', extensions: ['912'], token: MEHMET_TOKEN },
