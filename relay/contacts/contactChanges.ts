@@ -3,10 +3,12 @@
 // page returns what carries a number above the cursor, in that order. A contact changed again
 // simply moves to the end, so a walk under way when the source is reloaded skips nothing and sends
 // no unchanged contact twice: it ends on exactly the new version. Deletions are remembered for the
-// last `maxVersions` reloads; a cursor from before that, from another relay run (the epoch) or
-// not ours at all gets `reset`, and the client syncs again from ''.
+// last `maxVersions` reloads; a cursor from before that, from another history (the epoch) or not
+// ours at all gets `reset`, and the client syncs again from ''. With a store (SQLite in embedded
+// mode) the history survives restarts: same epoch, same sequence numbers, cursors stay valid.
 import { randomBytes } from 'node:crypto';
 import type { Contact, ContactPage } from '../../shared/contact.ts';
+import type { ContactHistoryStore, StoredContact } from '../store/contactHistoryStore.ts';
 
 export const DEFAULT_HISTORY = 100;
 
@@ -45,8 +47,8 @@ export function contentHash(c: Contact): number {
 }
 
 export class ContactHistory {
-  /** Differs per relay run: sequence numbers restart with it. */
-  readonly epoch: string;
+  /** Differs per history (per relay run without a store): sequence numbers restart with it. */
+  epoch: string;
   private seq = 0;
   private readonly live = new Map<string, Entry>();
   /** Deleted id → the seq of its deletion, for the reloads still in the history. */
@@ -62,8 +64,21 @@ export class ContactHistory {
   constructor(
     private readonly maxVersions = DEFAULT_HISTORY,
     epoch = randomBytes(6).toString('base64url'),
+    private readonly store?: ContactHistoryStore,
   ) {
     this.epoch = epoch;
+    const saved = store?.load();
+    if (!saved) return;
+    this.epoch = saved.epoch;
+    this.seq = saved.seq;
+    this.versions.push(...saved.versions);
+    this.floor = saved.floor;
+    for (const row of saved.rows) {
+      if (row.contact) this.live.set(row.id, { contact: row.contact, hash: row.hash, seq: row.seq });
+      else this.tombs.set(row.id, row.seq);
+      this.logIds.push(row.id);
+      this.logSeqs.push(row.seq);
+    }
   }
 
   get size(): number {
@@ -98,13 +113,37 @@ export class ContactHistory {
       }
     if (!changes.upserted.length && !changes.removed.length) return null;
     this.versions.push(this.seq);
+    const forget: string[] = [];
     if (this.versions.length > this.maxVersions) {
       this.versions.splice(0, this.versions.length - this.maxVersions);
       this.floor = this.versions[0] ?? this.seq;
-      for (const [id, seq] of this.tombs) if (seq <= this.floor) this.tombs.delete(id);
+      for (const [id, seq] of this.tombs)
+        if (seq <= this.floor) {
+          this.tombs.delete(id);
+          forget.push(id);
+        }
     }
     this.compact();
+    this.persist(changes, forget);
     return changes;
+  }
+
+  private persist(changes: ContactChanges, forget: string[]): void {
+    if (!this.store) return;
+    const rows: StoredContact[] = [];
+    for (const { after } of changes.upserted) {
+      const entry = this.live.get(after.id) as Entry;
+      rows.push({ id: after.id, seq: entry.seq, hash: entry.hash, contact: entry.contact });
+    }
+    for (const removed of changes.removed)
+      if (this.tombs.has(removed.id))
+        rows.push({ id: removed.id, seq: this.tombs.get(removed.id) as number, hash: 0, contact: null });
+      else forget.push(removed.id);
+    this.store.save(
+      { epoch: this.epoch, seq: this.seq, versions: this.versions, floor: this.floor },
+      rows,
+      forget,
+    );
   }
 
   /** The page after `after` ('' = a full walk), at most `limit` contacts and deleted ids. */

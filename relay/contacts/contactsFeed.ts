@@ -6,6 +6,7 @@ import type { Contact, ContactPage } from '../../shared/contact.ts';
 import { rankContacts } from '../../shared/match.ts';
 import { normalizePhone, phoneKeys } from '../../shared/phone.ts';
 import type { Clock } from '../http/clock.ts';
+import type { ContactHistoryStore } from '../store/contactHistoryStore.ts';
 import { type ContactChanges, ContactHistory, DEFAULT_HISTORY } from './contactChanges.ts';
 import { type ContactsSource, createSourceReader, type SourceLogger } from './contactSources.ts';
 
@@ -35,6 +36,11 @@ export interface FeedOptions {
   history?: number;
   /** Builds the phone index for this region with each load, so the first lookup is fast too. */
   region?: string;
+  /**
+   * Where the history survives restarts (SQLite), asked for at the first load because the store
+   * opens with the app; none keeps it in this process only.
+   */
+  historyStore?: () => ContactHistoryStore | undefined;
 }
 
 /** E.164 → contacts, kept up to date with each reload's changes instead of being rebuilt. */
@@ -80,7 +86,8 @@ class PhoneIndex {
 export function createContactsFeed(options: FeedOptions): ContactsFeed {
   const { log, clock, checkEveryMs = 1000 } = options;
   const reader = createSourceReader(options.source, log);
-  const history = new ContactHistory(options.history ?? DEFAULT_HISTORY);
+  let history = new ContactHistory(options.history ?? DEFAULT_HISTORY);
+  let historyLoaded = false;
   /** The current contacts in load order, for building an index for another region. */
   let current: Contact[] = [];
   let index: PhoneIndex | null = null;
@@ -88,6 +95,11 @@ export function createContactsFeed(options: FeedOptions): ContactsFeed {
   let running: Promise<void> | null = null;
 
   const check = async () => {
+    if (!historyLoaded) {
+      historyLoaded = true;
+      const store = options.historyStore?.();
+      if (store) history = new ContactHistory(options.history ?? DEFAULT_HISTORY, undefined, store);
+    }
     const contacts = await reader.scan();
     if (!contacts) return;
     current = contacts;

@@ -74,6 +74,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const agents = deps.agents ?? memoryAgents(config, clock);
   const metrics = deps.metrics ?? new Metrics();
 
+  // Opened first: the contact feed's first load below reads its history from the store.
+  if (stores) {
+    app.addHook('onReady', () => stores.open());
+    app.addHook('onClose', () => stores.close());
+  }
   let feed: ContactsFeed | null = null;
   if (config.contacts) {
     feed = createContactsFeed({
@@ -81,6 +86,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       log: app.log,
       clock,
       region: config.ingest.defaultRegion,
+      historyStore: () => stores?.contactHistory(),
     });
     const contacts = feed;
     // Loaded before the first request, so a missing or headerless file stops start-up with a
@@ -94,10 +100,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const pipeline = createCallPipeline({ eventLog, metrics, agents, clock });
   const presence = deps.presence ?? (stores as CallStores).presence;
-  if (stores) {
-    app.addHook('onReady', () => stores.open());
-    app.addHook('onClose', () => stores.close());
-  }
 
   app.setErrorHandler(errorHandler);
   registerCors(app);

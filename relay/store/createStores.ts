@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../http/clock.ts';
 import type { AgentStore } from './agentStore.ts';
+import { type ContactHistoryStore, SqliteContactHistoryStore } from './contactHistoryStore.ts';
 import { type EventLog, MemoryEventLog } from './eventLog.ts';
 import { FileAgentStore } from './fileAgentStore.ts';
 import { MemoryPresence, type Presence } from './presence.ts';
@@ -12,7 +13,7 @@ import { RedisAgentStore } from './redisAgentStore.ts';
 import { RedisEventLog } from './redisEventLog.ts';
 import { RedisPresence } from './redisPresence.ts';
 import { SqliteAgentStore } from './sqliteAgentStore.ts';
-import { openDb } from './sqliteDb.ts';
+import { type Db, openDb } from './sqliteDb.ts';
 import { SqliteEventLog } from './sqliteEventLog.ts';
 import type { StoreKind, StoreSettings } from './storeConfig.ts';
 
@@ -23,6 +24,8 @@ export interface CallStores {
   kind: StoreKind;
   eventLog: EventLog;
   presence: Presence;
+  /** Where the contact feed keeps its history across restarts, once open (SQLite only). */
+  contactHistory(): ContactHistoryStore | undefined;
   /** Connects what needs a connection; the app calls it before it listens. */
   open(): Promise<void>;
   close(): Promise<void>;
@@ -47,12 +50,14 @@ export function createCallStores(
         onListenerError,
       }),
       presence: new MemoryPresence(),
+      contactHistory: () => undefined,
       open: async () => {},
       close: async () => {},
     };
   }
   if (settings.kind === 'sqlite') {
     let eventLog: SqliteEventLog | null = null;
+    let db: Db | null = null;
     // Opened in open(), not here: a file that cannot be opened is a start-up error, not a throw
     // from the app factory.
     const lazy: EventLog = {
@@ -72,13 +77,16 @@ export function createCallStores(
       kind: 'sqlite',
       eventLog: lazy,
       presence: new MemoryPresence(),
+      contactHistory: () => (db ? new SqliteContactHistoryStore(db) : undefined),
       async open() {
-        eventLog = new SqliteEventLog({ db: openDb(settings.sqlitePath), retention, now, onListenerError });
+        db = openDb(settings.sqlitePath);
+        eventLog = new SqliteEventLog({ db, retention, now, onListenerError });
         deps.log.info({ path: settings.sqlitePath, epoch: eventLog.epoch }, 'event log: SQLite');
       },
       async close() {
         eventLog?.close();
         eventLog = null;
+        db = null;
       },
     };
   }
@@ -87,6 +95,9 @@ export function createCallStores(
   const eventLog = new RedisEventLog({
     ...redis,
     capacityPerKey: retention.perKey,
+    maxAgeMs: retention.maxAgeMs,
+    maxKeys: retention.maxKeys,
+    now,
     log: deps.log,
     onListenerError,
   });
@@ -98,6 +109,7 @@ export function createCallStores(
     kind: 'redis',
     eventLog,
     presence,
+    contactHistory: () => undefined,
     async open() {
       await eventLog.connect();
       deps.log.info({ prefix: redis.prefix }, 'event log: Redis Streams');

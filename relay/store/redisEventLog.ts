@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import type { CallEvent, NewCallEvent } from '../../shared/callEvent.ts';
 import {
   type Appended,
+  DEFAULT_RETENTION,
   type EventListener,
   type EventLog,
   parseCursor,
@@ -25,6 +26,10 @@ export interface RedisEventLogOptions {
   /** Prefix of every key and of the channel, so several deployments can share one Redis. */
   prefix: string;
   capacityPerKey: number;
+  /** Age and key-count limits (defaults: DEFAULT_RETENTION). */
+  maxAgeMs?: number;
+  maxKeys?: number;
+  now?: () => number;
   log?: Logger;
   onListenerError?: (error: unknown) => void;
 }
@@ -126,9 +131,11 @@ export class RedisEventLog implements EventLog {
     const parsed = parseCursor(cursor);
     const streams = [...new Set(keys)].map((k) => this.streamKey(k));
     const reply = (await this.script('screenpopRead')(
-      2 + streams.length,
+      4 + streams.length,
       this.key('epoch'),
       this.key('trimmed'),
+      this.key('keys'),
+      this.key('droppedKeys'),
       ...streams,
       parsed?.epoch ?? '',
       parsed?.seq ?? 0,
@@ -164,17 +171,22 @@ export class RedisEventLog implements EventLog {
     const { id: _ignored, ...fields } = input as NewCallEvent & { id?: string };
     const streams = eventKeys(fields).map((k) => this.streamKey(k));
     const [duplicate, json] = (await this.script('screenpopAppend')(
-      4 + streams.length,
+      6 + streams.length,
       this.key('seq'),
       this.key('epoch'),
       this.key('trimmed'),
       this.key(`idem:${idemKey || '-'}`),
+      this.key('keys'),
+      this.key('droppedKeys'),
       ...streams,
       newEpoch(),
       this.options.capacityPerKey,
       JSON.stringify(fields),
       ttlSeconds,
       this.channel,
+      (this.options.now ?? Date.now)(),
+      this.options.maxAgeMs ?? DEFAULT_RETENTION.maxAgeMs,
+      this.options.maxKeys ?? DEFAULT_RETENTION.maxKeys,
     )) as [number, string];
     return { event: JSON.parse(json) as CallEvent, duplicate: duplicate === 1 };
   }

@@ -29,9 +29,13 @@ const callIds = (events: CallEvent[]) => events.map((e) => e.callId);
 
 const logs: RedisEventLog[] = [];
 const prefixes: string[] = [];
-async function open(capacityPerKey = 100, prefix = uniquePrefix('log')) {
+async function open(
+  capacityPerKey = 100,
+  prefix = uniquePrefix('log'),
+  retention: { maxAgeMs?: number; maxKeys?: number; now?: () => number } = {},
+) {
   if (!prefixes.includes(prefix)) prefixes.push(prefix);
-  const log = new RedisEventLog({ url: REDIS_URL, prefix, capacityPerKey });
+  const log = new RedisEventLog({ url: REDIS_URL, prefix, capacityPerKey, ...retention });
   logs.push(log);
   await log.connect();
   return log;
@@ -73,12 +77,12 @@ describeRedis('Redis Streams event log', () => {
     expect(await log.readAfter(AYSE, '')).toEqual({ events: [], resync: false });
   });
 
-  it('replays everything retained, without resync, for a cursor it cannot place', async () => {
+  it('replays everything retained, with resync, for a cursor it cannot place', async () => {
     const log = await open(2);
     for (const id of ['a', 'b', 'c']) await log.append(call(id));
     for (const cursor of ['run1.57', 'garbage'])
       expect(await log.readAfter(AYSE, cursor)).toMatchObject({
-        resync: false,
+        resync: true,
         events: [{ callId: 'b' }, { callId: 'c' }],
       });
   });
@@ -189,7 +193,37 @@ describeRedis('Redis Streams event log', () => {
     }
   });
 
-  it('starts a new epoch when its keys were wiped, so old cursors replay instead of skipping', async () => {
+  it('drops entries past the age limit and tells a reader who had not seen them', async () => {
+    const clock = { ms: 1_000_000 };
+    const log = await open(100, uniquePrefix('log'), { maxAgeMs: 3_600_000, now: () => clock.ms });
+    const start = await log.head();
+    await log.append(call('old'));
+    clock.ms += 2 * 3_600_000;
+    const fresh = await log.append(call('fresh'));
+    expect(await log.readAfter(['ext:911'], start)).toMatchObject({
+      resync: true,
+      events: [{ callId: 'fresh' }],
+    });
+    expect(await log.readAfter(['ext:911'], fresh.id)).toEqual({ resync: false, events: [] });
+  });
+
+  it('caps the number of keys: the oldest stream is dropped whole and its reader told', async () => {
+    const log = await open(5, uniquePrefix('log'), { maxKeys: 20 });
+    const prefix = prefixes.at(-1) ?? '';
+    const start = await log.head();
+    for (let i = 0; i < 200; i++) await log.append(call(`c${i}`, String(10_000 + i)));
+    const redis = redisClient();
+    const streams = await redis.keys(`${prefix}stream:*`);
+    redis.disconnect();
+    expect(streams).toHaveLength(20);
+    expect(await log.readAfter(['ext:10199'], start)).toMatchObject({
+      resync: false,
+      events: [{ callId: 'c199' }],
+    });
+    expect(await log.readAfter(['ext:10000'], start)).toEqual({ resync: true, events: [] });
+  });
+
+  it('starts a new epoch when its keys were wiped, so old cursors replay with resync', async () => {
     const log = await open();
     const prefix = prefixes.at(-1) ?? '';
     for (const id of ['a', 'b', 'c']) await log.append(call(id));
@@ -198,6 +232,7 @@ describeRedis('Redis Streams event log', () => {
     const fresh = await log.append(call('after-wipe'));
     expect(fresh.id.split('.')[0]).not.toBe(old.split('.')[0]);
     expect(callIds((await log.readAfter(AYSE, old)).events)).toEqual(['after-wipe']);
+    expect((await log.readAfter(AYSE, old)).resync).toBe(true);
   });
 
   it('reports readiness, and a clear reason when Redis is gone', async () => {
