@@ -36,7 +36,7 @@ for (const size of SIZES) {
   const lines = [...rows(size)];
   const crm = await startFakeCrm();
   // A million contacts take the relay tens of seconds to parse and index at start-up.
-  const relay = await startRelay(relayConfig, `${lines.join('\n')}\n`, 300_000);
+  const relay = await startRelay(relayConfig, `${lines.join('\n')}\n`, { startTimeoutMs: 300_000 });
   const browser = await launchWithExtension();
   try {
     const options = await openOptions(browser.context, browser.extensionId);
