@@ -4,8 +4,8 @@
 // simply moves to the end, so a walk under way when the source is reloaded skips nothing and sends
 // no unchanged contact twice: it ends on exactly the new version. Deletions are remembered for the
 // last `maxVersions` reloads; a cursor from before that, from another history (the epoch) or not
-// ours at all gets `reset`, and the client syncs again from ''. With a store (SQLite in embedded
-// mode) the history survives restarts: same epoch, same sequence numbers, cursors stay valid.
+// ours at all gets `reset`, and the client syncs again from ''. With a durable store (the embedded
+// default) the history survives restarts: same epoch, same sequence numbers, cursors stay valid.
 import { randomBytes } from 'node:crypto';
 import type { Contact, ContactPage } from '../../shared/contact.ts';
 import type { ContactHistoryStore, StoredContact } from '../store/contactHistoryStore.ts';

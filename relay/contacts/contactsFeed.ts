@@ -37,7 +37,7 @@ export interface FeedOptions {
   /** Builds the phone index for this region with each load, so the first lookup is fast too. */
   region?: string;
   /**
-   * Where the history survives restarts (SQLite), asked for at the first load because the store
+   * Where the history survives restarts (the durable store), asked for at the first load because the store
    * opens with the app; none keeps it in this process only.
    */
   historyStore?: () => ContactHistoryStore | undefined;
