@@ -1,8 +1,8 @@
 import { useCallback, useState } from 'preact/hooks';
 import type { FieldError } from '../shared/settings.ts';
+import { ConnectionIndicator } from '../shared/ui/ConnectionIndicator.tsx';
 import { t } from '../shared/ui/messageClient.ts';
 import { AdminSection } from './admin/AdminSection.tsx';
-import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
 import { ContactsSection } from './ContactsSection.tsx';
 import { CrmSection } from './CrmSection.tsx';
@@ -56,7 +56,7 @@ export function Options() {
           <h1>{t('extName')}</h1>
           <p class="hint">{t('optionsTitle')}</p>
         </div>
-        <ConnectionIndicator status={status.connection} />
+        <ConnectionIndicator status={status.connection} layout="inline" />
       </header>
       <main>
         {settings.loadError && (

@@ -1,10 +1,10 @@
 import { useMemo } from 'preact/hooks';
 import browser from '../shared/platform/browser.ts';
+import { ConnectionIndicator } from '../shared/ui/ConnectionIndicator.tsx';
 import { t } from '../shared/ui/messageClient.ts';
 import { errorText } from '../shared/ui/uiText.ts';
 import { BusyLight } from './BusyLight.tsx';
 import { CallQueue } from './CallQueue.tsx';
-import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { PendingWorkDialog } from './PendingWorkDialog.tsx';
 import { browserFormats } from './queue.ts';
 import { type FirstList, useQueue } from './useQueue.ts';
@@ -23,7 +23,7 @@ export function Popup({ firstList }: { firstList?: FirstList }) {
     <>
       <header class="bar">
         <h1>{t('extName')}</h1>
-        <ConnectionIndicator status={connection} />
+        <ConnectionIndicator status={connection} layout="stacked" />
         <BusyLight calls={calls} connection={connection} />
         <button type="button" class="icon-button" onClick={openOptions} title={t('openOptions')}>
           <GearIcon />

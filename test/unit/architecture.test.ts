@@ -122,6 +122,31 @@ function violation(imp: Import): string | undefined {
   }
 }
 
+/**
+ * Browser globals the platform-free top of `shared/` may not touch (an import is caught above; a
+ * global needs no import). Comments are left out of the scan: prose may say "the browser.".
+ */
+const BROWSER_GLOBALS: readonly { name: string; re: RegExp }[] = [
+  { name: 'chrome.', re: /\bchrome\s*\??\./ },
+  { name: 'browser.', re: /\bbrowser\s*\??\./ },
+  { name: 'indexedDB', re: /\bindexedDB\b/ },
+  { name: 'document', re: /\bdocument\b/ },
+  { name: 'window', re: /\bwindow\b/ },
+];
+
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+/** `file: rule` for every browser global a top-level `shared/*.ts` file uses. */
+function browserGlobalsIn(file: string, text: string): string[] {
+  const code = withoutComments(text);
+  return BROWSER_GLOBALS.filter((g) => g.re.test(code)).map(
+    (g) =>
+      `${file} uses ${g.name}: shared/*.ts is platform-free (browser code goes in shared/platform/ or shared/ui/)`,
+  );
+}
+
 const FOLDERS = ['shared', 'relay', 'background', 'popup', 'options'];
 const all = FOLDERS.flatMap((f) => sources(join(ROOT, f))).flatMap(importsOf);
 
@@ -147,6 +172,27 @@ describe('folder rules (ARCHITECTURE.md)', () => {
       .filter((f) => !f.startsWith('relay/store/'))
       .filter((f) => /redis|sqlite/i.test(readFileSync(join(ROOT, f), 'utf8')));
     expect(named, `these relay files name a backend: ${named.join(', ')}`).toEqual([]);
+  });
+
+  it('top-level shared/*.ts uses no browser global', () => {
+    const dir = join(ROOT, 'shared');
+    const broken = readdirSync(dir)
+      .filter((name) => /\.tsx?$/.test(name) && statSync(join(dir, name)).isFile())
+      .flatMap((name) => browserGlobalsIn(`shared/${name}`, readFileSync(join(dir, name), 'utf8')));
+    expect(broken, broken.join('\n')).toEqual([]);
+  });
+
+  it('knows a browser global when it sees one', () => {
+    expect(browserGlobalsIn('shared/x.ts', 'const tabs = chrome.tabs;')).toEqual([
+      expect.stringMatching(/^shared\/x\.ts uses chrome\.: shared\/\*\.ts is platform-free/),
+    ]);
+    expect(browserGlobalsIn('shared/x.ts', 'await browser.storage.local.get()')[0]).toMatch(/browser\./);
+    expect(browserGlobalsIn('shared/x.ts', 'indexedDB.open("x")')[0]).toMatch(/indexedDB/);
+    expect(browserGlobalsIn('shared/x.ts', 'document.title = "";')[0]).toMatch(/document/);
+    expect(browserGlobalsIn('shared/x.ts', 'window.open(url)')[0]).toMatch(/window/);
+    expect(browserGlobalsIn('shared/x.ts', '// the browser. opens it\n/* window */ const a = 1;')).toEqual(
+      [],
+    );
   });
 
   it('knows a broken rule when it sees one', () => {
