@@ -39,14 +39,22 @@ function parse(path: string, text: string): ParsedContacts {
   return /\.json$/i.test(path) ? parseContactsJson(text) : parseContacts(text);
 }
 
-export function createSourceReader(source: ContactsSource, log: SourceLogger): SourceReader {
+export function createSourceReader(
+  source: ContactsSource,
+  log: SourceLogger,
+  onFailure?: () => void,
+): SourceReader {
   const files = new Map<string, FileState>();
   /** The problem logged last for each path, so a lasting problem is logged once, not every second. */
   const problems = new Map<string, string>();
   let inService = false;
 
+  /** Logs and counts a failure once while it lasts, not every second. */
   const report = (path: string, message: string) => {
-    if (problems.get(path) !== message) log.error({ file: path }, `contacts: ${message}`);
+    if (problems.get(path) !== message) {
+      log.error({ file: path }, `contacts: ${message}`);
+      onFailure?.();
+    }
     problems.set(path, message);
   };
 

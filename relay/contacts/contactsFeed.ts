@@ -41,6 +41,8 @@ export interface FeedOptions {
    * opens with the app; none keeps it in this process only.
    */
   historyStore?: () => ContactHistoryStore | undefined;
+  /** Called for each new failure to read or parse a source file or folder (for the metrics). */
+  onReloadFailure?: () => void;
 }
 
 /** E.164 → contacts, kept up to date with each reload's changes instead of being rebuilt. */
@@ -85,7 +87,7 @@ class PhoneIndex {
 
 export function createContactsFeed(options: FeedOptions): ContactsFeed {
   const { log, clock, checkEveryMs = 1000 } = options;
-  const reader = createSourceReader(options.source, log);
+  const reader = createSourceReader(options.source, log, options.onReloadFailure);
   let history = new ContactHistory(options.history ?? DEFAULT_HISTORY);
   let historyLoaded = false;
   /** The current contacts in load order, for building an index for another region. */

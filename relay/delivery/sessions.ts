@@ -42,7 +42,7 @@ export class AgentSession {
     const { agent, transport, remoteAddress } = init;
     const connectedAt = new Date(deps.clock.now()).toISOString();
     this.presenceId = deps.presence?.open({ user: agent.user, transport, connectedAt, remoteAddress });
-    deps.metrics?.add('screenpop_connected_agents', { transport }, 1);
+    deps.metrics?.connectedAgents.inc({ transport });
   }
 
   get user(): string {
@@ -55,10 +55,9 @@ export class AgentSession {
     if (this.presenceId) this.deps.presence?.sent(this.presenceId, event.id, new Date(now).toISOString());
     const { metrics } = this.deps;
     if (!metrics) return;
-    metrics.inc('screenpop_deliveries_total', { transport: this.init.transport });
+    metrics.deliveries.inc({ transport: this.init.transport });
     const accepted = Date.parse(event.at);
-    if (Number.isFinite(accepted))
-      metrics.observe('screenpop_delivery_latency_ms', {}, Math.max(0, now - accepted));
+    if (Number.isFinite(accepted)) metrics.observeDeliveryMs(now - accepted);
   }
 
   /** Idempotent: transports call it from every path that ends a connection. */
@@ -66,7 +65,7 @@ export class AgentSession {
     if (this.closed) return;
     this.closed = true;
     if (this.presenceId) this.deps.presence?.close(this.presenceId);
-    this.deps.metrics?.add('screenpop_connected_agents', { transport: this.init.transport }, -1);
+    this.deps.metrics?.connectedAgents.dec({ transport: this.init.transport });
     this.release(this);
   }
 }

@@ -1,111 +1,122 @@
-// Prometheus metrics in the text exposition format, without a client library: the relay needs
-// a handful of counters, gauges and one histogram, and every module records into one registry.
+// Prometheus metrics with prom-client. Each app has its own Registry (tests build many apps in one
+// process; the library's global registry would refuse the second metric of a name). The default
+// process metrics describe the process, not an app, so they are collected once per process into a
+// registry of their own and merged in at scrape time: one event-loop monitor and one GC observer
+// however many apps a process builds.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-type Labels = Record<string, string>;
+/** Webhook accepted → sent to an agent, in seconds: 1 ms … 5 s. */
+export const LATENCY_BUCKETS_SECONDS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-const DEFAULT_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+/**
+ * prom-client's gauges that only sum a labelled gauge it also exports (`nodejs_active_handles`
+ * by type, …); their `_total` names are a counter's suffix, which `promtool check metrics` refuses.
+ */
+const SUMS_NAMED_LIKE_COUNTERS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
-function labelText(labels: Labels): string {
-  const parts = Object.entries(labels).map(
-    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-  );
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
+let processRegistry: Registry | undefined;
 
-interface Family {
-  help: string;
-  type: 'counter' | 'gauge' | 'histogram';
-  values: Map<string, { labels: Labels; value: number; buckets?: number[]; sum?: number; count?: number }>;
-  buckets?: number[];
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+    for (const name of SUMS_NAMED_LIKE_COUNTERS) processRegistry.removeSingleMetric(name);
+  }
+  return processRegistry;
 }
 
 export class Metrics {
-  private readonly families = new Map<string, Family>();
+  readonly registry = new Registry();
+  readonly events = new Counter({
+    name: 'screenpop_events_total',
+    help: 'Call events accepted, by source and state.',
+    labelNames: ['source', 'state'] as const,
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: 'screenpop_duplicates_total',
+    help: 'PBX retries recognised as an event already accepted, by source.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly rejects = new Counter({
+    name: 'screenpop_rejects_total',
+    help: 'Ingest requests refused, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'screenpop_deliveries_total',
+    help: 'Call events sent to agents, by transport.',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryLatency = new Histogram({
+    name: 'screenpop_delivery_latency_seconds',
+    help: 'Webhook accepted to event sent to an agent, in seconds.',
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  readonly connectedAgents = new Gauge({
+    name: 'screenpop_connected_agents',
+    help: 'Agent connections open now, by transport.',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  readonly contactReloadFailures = new Counter({
+    name: 'screenpop_contact_reload_failures_total',
+    help: 'Contact source files or folders that could not be read or parsed (each new failure once).',
+    registers: [this.registry],
+  });
 
-  constructor() {
-    this.define('screenpop_events_total', 'counter', 'Call events accepted, by source and state.');
-    this.define('screenpop_rejects_total', 'counter', 'Requests refused, by reason.');
-    this.define('screenpop_deliveries_total', 'counter', 'Call events sent to agents, by transport.');
-    this.define(
-      'screenpop_delivery_latency_ms',
-      'histogram',
-      'Webhook accepted → event sent to an agent, in ms.',
-    );
-    this.define('screenpop_connected_agents', 'gauge', 'Agent connections open now, by transport.');
+  /** Records one delivery's latency, given in milliseconds. */
+  observeDeliveryMs(ms: number): void {
+    this.deliveryLatency.observe(Math.max(0, ms) / 1000);
   }
 
-  define(name: string, type: Family['type'], help: string, buckets = DEFAULT_BUCKETS_MS): void {
-    if (!this.families.has(name))
-      this.families.set(name, {
-        help,
-        type,
-        values: new Map(),
-        buckets: type === 'histogram' ? buckets : undefined,
-      });
-  }
-
-  inc(name: string, labels: Labels = {}, by = 1): void {
-    const slot = this.slot(name, labels);
-    slot.value += by;
-  }
-
-  /** Adds `by` (may be negative) to a gauge. */
-  add(name: string, labels: Labels, by: number): void {
-    this.inc(name, labels, by);
-  }
-
-  observe(name: string, labels: Labels, value: number): void {
-    const family = this.family(name);
-    const slot = this.slot(name, labels);
-    const bounds = family.buckets ?? DEFAULT_BUCKETS_MS;
-    slot.buckets ??= bounds.map(() => 0);
-    bounds.forEach((bound, i) => {
-      if (value <= bound && slot.buckets) slot.buckets[i] = (slot.buckets[i] ?? 0) + 1;
-    });
-    slot.sum = (slot.sum ?? 0) + value;
-    slot.count = (slot.count ?? 0) + 1;
-  }
-
-  /** The current value of one series, for tests and health checks. */
-  value(name: string, labels: Labels = {}): number {
-    return this.family(name).values.get(labelText(labels))?.value ?? 0;
-  }
-
-  render(): string {
-    const lines: string[] = [];
-    for (const [name, family] of this.families) {
-      lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
-      for (const slot of family.values.values()) {
-        if (family.type !== 'histogram') {
-          lines.push(`${name}${labelText(slot.labels)} ${slot.value}`);
-          continue;
+  /**
+   * The event log's size, read when Prometheus scrapes (cheap to ask for, costly to track). A store
+   * that cannot answer keeps the last value: the scrape must still show what is wrong.
+   */
+  trackEventLogSize(read: () => number | Promise<number>): void {
+    new Gauge({
+      name: 'screenpop_event_log_size',
+      help: 'Entries the event log holds now (memory and the shared store: one per routing key an event is kept under; the embedded file: one per event).',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await read());
+        } catch {
+          // Kept as it was; the store's own metrics and /readyz say why.
         }
-        (family.buckets ?? []).forEach((bound, i) => {
-          const le = labelText({ ...slot.labels, le: String(bound) });
-          lines.push(`${name}_bucket${le} ${slot.buckets?.[i] ?? 0}`);
-        });
-        lines.push(`${name}_bucket${labelText({ ...slot.labels, le: '+Inf' })} ${slot.count ?? 0}`);
-        lines.push(`${name}_sum${labelText(slot.labels)} ${slot.sum ?? 0}`);
-        lines.push(`${name}_count${labelText(slot.labels)} ${slot.count ?? 0}`);
-      }
-    }
-    return `${lines.join('\n')}\n`;
+      },
+    });
   }
 
-  private family(name: string): Family {
-    const family = this.families.get(name);
-    if (!family) throw new Error(`unknown metric ${name}`);
-    return family;
+  /** The exposition text: this app's metrics and the process's. */
+  render(): Promise<string> {
+    return Registry.merge([processMetrics(), this.registry]).metrics();
   }
 
-  private slot(name: string, labels: Labels) {
-    const family = this.family(name);
-    const key = labelText(labels);
-    let slot = family.values.get(key);
-    if (!slot) {
-      slot = { labels, value: 0 };
-      family.values.set(key, slot);
-    }
-    return slot;
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The current value of one series (exact labels), for tests and health checks. */
+  async value(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const metric = this.registry.getSingleMetric(name);
+    if (!metric) throw new Error(`unknown metric ${name}`);
+    const wanted = Object.entries(labels);
+    const { values } = await metric.get();
+    const found = values.find((v) => {
+      const have = Object.entries(v.labels ?? {});
+      const own = !('metricName' in v) || v.metricName === name;
+      return own && have.length === wanted.length && wanted.every(([k, x]) => v.labels[k] === x);
+    });
+    return found?.value ?? 0;
   }
 }

@@ -36,11 +36,6 @@ async function answeredBy(agents: AgentDirectory, event: NewCallEvent): Promise<
 export function createCallPipeline(deps: PipelineDeps): CallPipeline {
   const windowMs = deps.idempotencyWindowMs ?? IDEMPOTENCY_WINDOW_MS;
   const memory = new MemoryIdempotency(deps.clock ?? systemClock, windowMs);
-  deps.metrics.define(
-    'screenpop_duplicates_total',
-    'counter',
-    'PBX retries recognised as an event already accepted, by source.',
-  );
   return {
     async accept(incoming) {
       const user = deps.agents ? await answeredBy(deps.agents, incoming) : undefined;
@@ -50,8 +45,8 @@ export function createCallPipeline(deps: PipelineDeps): CallPipeline {
       const result = eventLog.appendOnce
         ? await eventLog.appendOnce(event, key, windowMs)
         : await memory.once(key, () => eventLog.append(event));
-      if (result.duplicate) deps.metrics.inc('screenpop_duplicates_total', { source: event.source });
-      else deps.metrics.inc('screenpop_events_total', { source: event.source, state: event.state });
+      if (result.duplicate) deps.metrics.duplicates.inc({ source: event.source });
+      else deps.metrics.events.inc({ source: event.source, state: event.state });
       return result;
     },
   };

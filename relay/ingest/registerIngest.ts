@@ -52,7 +52,7 @@ export function registerIngest(app: FastifyInstance, options: IngestOptions): vo
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode < 400 || reply.statusCode >= 500) return;
     const reason = rejectLabel(request, reply.statusCode);
-    if (reason) options.metrics.inc('screenpop_rejects_total', { reason });
+    if (reason) options.metrics.rejects.inc({ reason });
   });
 
   // Fastify's own refusals here (body over 64 KiB, …) in the sender's format too.

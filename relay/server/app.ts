@@ -67,12 +67,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     schemaErrorFormatter,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Tests may pass their own log and presence; otherwise the config's backend serves both.
+  const metrics = deps.metrics ?? new Metrics();
   const stores =
-    deps.eventLog && deps.presence ? null : createCallStores(config.store, { log: app.log, clock });
+    deps.eventLog && deps.presence ? null : createCallStores(config.store, { log: app.log, clock, metrics });
   const eventLog = deps.eventLog ?? (stores as CallStores).eventLog;
+  if (eventLog.size) metrics.trackEventLogSize(() => eventLog.size?.() ?? 0);
 
   const agents = deps.agents ?? memoryAgents(config, clock);
-  const metrics = deps.metrics ?? new Metrics();
 
   // Opened first: the contact feed's first load below reads its history from the store.
   if (stores) {
@@ -87,6 +88,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       clock,
       region: config.ingest.defaultRegion,
       historyStore: () => stores?.contactHistory(),
+      onReloadFailure: () => metrics.contactReloadFailures.inc(),
     });
     const contacts = feed;
     // Loaded before the first request, so a missing or headerless file stops start-up with a
@@ -133,7 +135,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       registerPairingRoute(api, { agents, clock });
     }
     api.get('/metrics', { schema: METRICS_SCHEMA }, async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+      reply.type(metrics.contentType).send(await metrics.render()),
     );
   });
   if (config.demoCrm) registerDemoCrm(app, feed);

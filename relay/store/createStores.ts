@@ -4,6 +4,7 @@
 // shared). No other relay file names a backend.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../http/clock.ts';
+import type { Metrics } from '../http/metrics.ts';
 import type { AgentStore } from './agentStore.ts';
 import { type ContactHistoryStore, SqliteContactHistoryStore } from './contactHistoryStore.ts';
 import { type EventLog, MemoryEventLog } from './eventLog.ts';
@@ -11,6 +12,7 @@ import { FileAgentStore } from './fileAgentStore.ts';
 import { MemoryPresence, type Presence } from './presence.ts';
 import { RedisAgentStore } from './redisAgentStore.ts';
 import { RedisEventLog } from './redisEventLog.ts';
+import { type RedisMetrics, redisMetrics } from './redisMetrics.ts';
 import { RedisPresence } from './redisPresence.ts';
 import { SqliteAgentStore } from './sqliteAgentStore.ts';
 import { type Db, openDb } from './sqliteDb.ts';
@@ -33,7 +35,7 @@ export interface CallStores {
 
 export function createCallStores(
   settings: StoreSettings,
-  deps: { log: FastifyBaseLogger; clock: Clock },
+  deps: { log: FastifyBaseLogger; clock: Clock; metrics?: Metrics },
 ): CallStores {
   const onListenerError = (err: unknown) => deps.log.error({ err }, 'event log subscriber failed');
   const { retention } = settings;
@@ -68,6 +70,7 @@ export function createCallStores(
       subscribe: (listener, options) => opened().subscribe(listener, options),
       head: () => opened().head(),
       check: () => opened().check(),
+      size: () => eventLog?.size() ?? 0,
     };
     const opened = () => {
       if (!eventLog) throw new Error('store: the SQLite event log is not open yet');
@@ -92,6 +95,7 @@ export function createCallStores(
   }
   const redis = settings.redis;
   if (!redis) throw new Error('store: kind "redis" without redis settings');
+  let counted: RedisMetrics | undefined;
   const eventLog = new RedisEventLog({
     ...redis,
     capacityPerKey: retention.perKey,
@@ -100,11 +104,16 @@ export function createCallStores(
     now,
     log: deps.log,
     onListenerError,
+    onError: (connection) => counted?.error(connection),
   });
   const presence = new RedisPresence({
     ...redis,
-    onError: (err) => deps.log.warn({ err }, 'presence: Redis trouble'),
+    onError: (err) => {
+      counted?.error('presence');
+      deps.log.warn({ err }, 'presence: Redis trouble');
+    },
   });
+  counted = deps.metrics && redisMetrics(deps.metrics, () => eventLog.connected());
   return {
     kind: 'redis',
     eventLog,

@@ -53,6 +53,8 @@ export interface EventLog {
   appendOnce?(event: NewCallEvent, key: string, ttlMs: number): Promise<Appended>;
   /** Rejects with a reason when the log cannot serve (for `/readyz`). */
   check?(): Promise<void>;
+  /** Entries held now, for the metrics (read at scrape time). */
+  size?(): Awaitable<number>;
   /** Short name for `/readyz` and logs. */
   readonly kind?: string;
 }

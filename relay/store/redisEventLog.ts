@@ -19,7 +19,7 @@ import {
 } from './eventLog.ts';
 import { eventKeys } from './logKeys.ts';
 import { type Logger, RedisLiveSignal } from './redisLiveSignal.ts';
-import { APPEND_LUA, HEAD_LUA, READ_LUA } from './redisScripts.ts';
+import { APPEND_LUA, HEAD_LUA, READ_LUA, SIZE_LUA } from './redisScripts.ts';
 
 export interface RedisEventLogOptions {
   url: string;
@@ -32,7 +32,11 @@ export interface RedisEventLogOptions {
   now?: () => number;
   log?: Logger;
   onListenerError?: (error: unknown) => void;
+  /** Every error a connection reports (ioredis repeats them while it reconnects), for the metrics. */
+  onError?: (connection: RedisConnection, error: Error) => void;
 }
+
+export type RedisConnection = 'commands' | 'live';
 
 type Script = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>;
 
@@ -65,7 +69,9 @@ export class RedisEventLog implements EventLog {
     this.redis.defineCommand('screenpopAppend', { lua: APPEND_LUA });
     this.redis.defineCommand('screenpopRead', { lua: READ_LUA });
     this.redis.defineCommand('screenpopHead', { lua: HEAD_LUA });
+    this.redis.defineCommand('screenpopSize', { lua: SIZE_LUA });
     this.redis.on('error', (error: Error) => {
+      options.onError?.('commands', error);
       if (this.outage) return;
       this.outage = true;
       options.log?.error({ err: { message: error.message } }, 'redis: commands connection failed');
@@ -80,7 +86,20 @@ export class RedisEventLog implements EventLog {
       redis: { ...common, connectionName: `${options.prefix}live` },
       log: options.log,
       onListenerError: options.onListenerError,
+      onError: (error) => options.onError?.('live', error),
     });
+  }
+
+  /** Whether each connection can serve now, for the metrics. */
+  connected(): Record<RedisConnection, boolean> {
+    return { commands: this.redis.status === 'ready', live: this.live.isSubscribed };
+  }
+
+  /** Entries in all streams (an event kept under two routing keys counts twice). */
+  async size(): Promise<number> {
+    // Refused at once rather than queued for a reconnect: a scrape must not wait for Redis.
+    if (this.redis.status !== 'ready') throw new Error(`Redis commands connection is ${this.redis.status}`);
+    return Number(await this.script('screenpopSize')(1, this.key('keys')));
   }
 
   /** Connects both connections and subscribes; rejects when Redis does not answer in time. */
@@ -191,7 +210,7 @@ export class RedisEventLog implements EventLog {
     return { event: JSON.parse(json) as CallEvent, duplicate: duplicate === 1 };
   }
 
-  private script(name: 'screenpopAppend' | 'screenpopRead' | 'screenpopHead'): Script {
+  private script(name: 'screenpopAppend' | 'screenpopRead' | 'screenpopHead' | 'screenpopSize'): Script {
     return ((this.redis as unknown as Record<string, Script>)[name] as Script).bind(this.redis);
   }
 

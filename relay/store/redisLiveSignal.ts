@@ -20,6 +20,8 @@ export interface LiveSignalOptions {
   redis: RedisOptions;
   log?: Logger;
   onListenerError?: (error: unknown) => void;
+  /** Every error the connection reports, for the metrics. */
+  onError?: (error: Error) => void;
 }
 
 export class RedisLiveSignal {
@@ -38,6 +40,7 @@ export class RedisLiveSignal {
     // Resubscribed by hand on every `ready`, so a gap is announced only once the channel is live.
     this.connection = new Redis(options.url, { ...options.redis, autoResubscribe: false });
     this.connection.on('error', (error: Error) => {
+      options.onError?.(error);
       // ioredis retries every couple of seconds; one line per outage is enough.
       if (this.outage) return;
       this.outage = true;

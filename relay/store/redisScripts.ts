@@ -114,3 +114,14 @@ export const HEAD_LUA = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]) or '0'}
 `;
+
+/**
+ * Entries in every stream of the log, for the metrics. The stream names come from the keys zset,
+ * so they are not declared in KEYS: fine on a single Redis, which is what the relay supports.
+ * KEYS: keys zset   Returns the sum of XLEN.
+ */
+export const SIZE_LUA = `
+local n = 0
+for _, key in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do n = n + redis.call('XLEN', key) end
+return n
+`;

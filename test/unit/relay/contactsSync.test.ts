@@ -319,7 +319,7 @@ describe('sources', () => {
   });
 
   it('keeps serving the last good data when a reload is broken, and moves on once it is fixed', async () => {
-    const { page, change, log } = setup(
+    const { page, change, log, get } = setup(
       {
         'a.csv': people(['A', 'B']),
         'b.json': JSON.stringify([{ id: 'J', kind: 'person', name: 'J', phones: [] }]),
@@ -335,6 +335,11 @@ describe('sources', () => {
     expect((await page('')).contacts.map((c) => c.id)).toEqual(['A', 'B', 'J']);
     expect(log.text()).toContain('is not valid JSON');
     expect(log.text()).toContain('still serving the previous 2 contacts');
+    const failures = async () =>
+      /^screenpop_contact_reload_failures_total (\d+)$/m.exec((await get('/metrics', {})).body)?.[1];
+    expect(await failures(), 'each broken file counted once').toBe('2');
+    await page(walk.cursor);
+    expect(await failures(), 'a lasting failure is not counted again').toBe('2');
     change('a.csv', people(['A']));
     expect(await page(during.cursor)).toMatchObject({ contacts: [], deleted: ['B'], total: 2 });
   });

@@ -96,7 +96,7 @@ describe('bad input on the PBX routes', () => {
       error: 'payload-too-large',
       reason: 'body is larger than 65536 bytes',
     });
-    expect(rejects('too-large')).toBe(1);
+    expect(await rejects('too-large')).toBe(1);
   });
 
   it('refuses a malformed query string', async () => {
@@ -118,10 +118,10 @@ describe('bad input on the PBX routes', () => {
       headers: AUTH,
       payload: JSON.stringify({ ...LOGO_SAMPLE, extension: 'x'.repeat(1000) }),
     });
-    expect(rejects('bad-encoding')).toBe(1);
-    expect(rejects('bad-request')).toBe(2);
-    expect(rejects('too-large')).toBe(1);
-    expect(rejects('unsupported-media-type')).toBe(1);
+    expect(await rejects('bad-encoding')).toBe(1);
+    expect(await rejects('bad-request')).toBe(2);
+    expect(await rejects('too-large')).toBe(1);
+    expect(await rejects('unsupported-media-type')).toBe(1);
     expect((await post(app, GOOD)).statusCode).toBe(200);
     expect(await stored('911')).toHaveLength(1);
   });

@@ -63,7 +63,7 @@ describe('PBX secrets per source', () => {
       error: 'forbidden',
       reason: 'source netgsm may not use the logo format (allowed: netsantral)',
     });
-    expect(rejects('forbidden-format')).toBe(1);
+    expect(await rejects('forbidden-format')).toBe(1);
     const allowed = await app.inject({
       method: 'POST',
       url: '/v1/pbx/netsantral',
@@ -122,7 +122,7 @@ describe('HMAC signatures', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json().reason).toMatch(reason);
     }
-    expect(rejects('bad-signature')).toBe(4);
+    expect(await rejects('bad-signature')).toBe(4);
   });
 
   it('refuses a timestamp more than 5 minutes away, either way', async () => {
@@ -138,7 +138,7 @@ describe('HMAC signatures', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json().reason).toMatch(/5 minutes/);
     }
-    expect(rejects('stale-timestamp')).toBe(2);
+    expect(await rejects('stale-timestamp')).toBe(2);
     const edge = await app.inject({
       method: 'POST',
       url: LOGO_PATH,
@@ -170,7 +170,7 @@ describe('IP allowlist', () => {
       expect(res.statusCode, ip).toBe(403);
       expect(res.json().reason).toBe(`source lab may not post from ${ip}`);
     }
-    expect(rejects('forbidden-ip')).toBe(4);
+    expect(await rejects('forbidden-ip')).toBe(4);
   });
 
   it('parses CIDRs the way an admin writes them', () => {
@@ -205,7 +205,7 @@ describe('rate limit per source', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('20');
     expect(limited.json()).toMatchObject({ error: 'rate-limited' });
-    expect(rejects('rate-limited')).toBe(1);
+    expect(await rejects('rate-limited')).toBe(1);
     // Other sources keep their own allowance.
     expect((await post(AUTH)).statusCode).toBe(200);
     clock.advance(20_000);
@@ -235,8 +235,8 @@ describe('refusals are counted', () => {
       payload: LOGO,
     });
     await app.inject({ method: 'POST', url: '/nothing/here', headers: AUTH, payload: LOGO });
-    expect(rejects('unauthorized')).toBe(2);
-    expect(rejects('not-found')).toBe(1);
+    expect(await rejects('unauthorized')).toBe(2);
+    expect(await rejects('not-found')).toBe(1);
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('screenpop_rejects_total{reason="unauthorized"} 2');
   });

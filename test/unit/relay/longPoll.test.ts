@@ -111,15 +111,15 @@ describe('GET /v1/events (long-poll)', () => {
     const r = await relay({ longPollMs: 400, maxConnectionsPerAgent: 1, metrics });
     const held = poll(r, '');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(1);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(1);
     const refused = await poll(r, '');
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('too-many-connections');
     await held;
-    expect(metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(0);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(0);
     const id = await r.post({ callId: 'counted', extension: '911' });
     await poll(r, `${id.split('.')[0]}.0`);
-    expect(metrics.value('screenpop_deliveries_total', { transport: 'longpoll' })).toBe(1);
+    expect(await metrics.value('screenpop_deliveries_total', { transport: 'longpoll' })).toBe(1);
   });
 
   it('releases a held poll as soon as the client goes away', async () => {
@@ -133,10 +133,10 @@ describe('GET /v1/events (long-poll)', () => {
     req.on('error', () => {});
     req.end();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(1);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(1);
     req.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(0);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'longpoll' })).toBe(0);
   });
 
   it('answers held polls at shutdown instead of holding the close for the full wait', async () => {

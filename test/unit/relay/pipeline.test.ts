@@ -42,8 +42,8 @@ describe('call pipeline: idempotency', () => {
     expect(first.duplicate).toBe(false);
     expect(retry).toEqual({ event: first.event, duplicate: true });
     expect(all()).toHaveLength(1);
-    expect(metrics.value('screenpop_events_total', { source: 'generic', state: 'ringing' })).toBe(1);
-    expect(metrics.value('screenpop_duplicates_total', { source: 'generic' })).toBe(1);
+    expect(await metrics.value('screenpop_events_total', { source: 'generic', state: 'ringing' })).toBe(1);
+    expect(await metrics.value('screenpop_duplicates_total', { source: 'generic' })).toBe(1);
   });
 
   it('keeps events that differ in state, keypress, call id or extension', async () => {

@@ -121,16 +121,16 @@ describe('GET /v1/sse', () => {
     const r = await relay({ metrics });
     const client = r.sse('/v1/sse', bearer(AYSE_TOKEN));
     await client.next();
-    expect(metrics.value('screenpop_connected_agents', { transport: 'sse' })).toBe(1);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'sse' })).toBe(1);
     await r.post({ callId: 'm', extension: '911' });
     await nextCall(client);
-    expect(metrics.value('screenpop_deliveries_total', { transport: 'sse' })).toBe(1);
+    expect(await metrics.value('screenpop_deliveries_total', { transport: 'sse' })).toBe(1);
     const started = Date.now();
     await r.close();
     relays.splice(relays.indexOf(r), 1);
     expect(Date.now() - started).toBeLessThan(2000);
     await client.done;
-    expect(metrics.value('screenpop_connected_agents', { transport: 'sse' })).toBe(0);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'sse' })).toBe(0);
   });
 
   it('formats frames as single-line JSON data', () => {

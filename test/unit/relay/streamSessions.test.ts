@@ -95,14 +95,14 @@ describe('/v1/stream sessions', () => {
     const metrics = new Metrics();
     const r = await relay({ metrics });
     const { client } = await r.hello(AYSE_TOKEN);
-    expect(metrics.value('screenpop_connected_agents', { transport: 'ws' })).toBe(1);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'ws' })).toBe(1);
     await r.post({ callId: 'm-1', extension: '911' });
     await client.nextOf('call');
-    expect(metrics.value('screenpop_deliveries_total', { transport: 'ws' })).toBe(1);
-    expect(metrics.render()).toMatch(/screenpop_delivery_latency_ms_count 1/);
+    expect(await metrics.value('screenpop_deliveries_total', { transport: 'ws' })).toBe(1);
+    expect(await metrics.render()).toMatch(/screenpop_delivery_latency_seconds_count 1/);
     client.close();
     await client.closed;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(metrics.value('screenpop_connected_agents', { transport: 'ws' })).toBe(0);
+    expect(await metrics.value('screenpop_connected_agents', { transport: 'ws' })).toBe(0);
   });
 });
