@@ -4,7 +4,8 @@
 import browser from '../shared/platform/browser.ts';
 import type { Settings } from '../shared/settings.ts';
 import type { StoredCall } from './db.ts';
-import { type ActionTab, openTab, type TabApi } from './tabs.ts';
+import { pendingWork } from './guardBrowser.ts';
+import { type ActionTab, type OpenedTab, openTab, type TabApi } from './tabs.ts';
 
 const ACTION_TAB_KEY = 'actionTab';
 
@@ -23,11 +24,15 @@ export async function lastActionTab(): Promise<ActionTab | undefined> {
   return tab as ActionTab | undefined;
 }
 
-/** Opens an action's URL by the admin's tab and focus policy and remembers the tab it used. */
-export async function openUrl(settings: Settings, url: string, call: StoredCall): Promise<void> {
+/**
+ * Opens an action's URL by the admin's tab and focus policy and remembers the tab it used. A pop
+ * tab to be reused is first asked by the pending-work guard: one with unsaved work is kept.
+ */
+export async function openUrl(settings: Settings, url: string, call: StoredCall): Promise<OpenedTab> {
   const previous = await lastActionTab();
-  const opened = await openTab(tabApi, url, { ...settings, previous });
-  if (opened.tabId === undefined) return;
+  const holdsWork = async (tab: ActionTab) => (await pendingWork(tab, settings.crm.origin)) !== null;
+  const opened = await openTab(tabApi, url, { ...settings, previous, holdsWork });
+  if (opened.tabId === undefined) return opened;
   const tab: ActionTab = {
     tabId: opened.tabId,
     windowId: opened.windowId,
@@ -36,6 +41,7 @@ export async function openUrl(settings: Settings, url: string, call: StoredCall)
     at: new Date().toISOString(),
   };
   await browser.storage.session.set({ [ACTION_TAB_KEY]: tab });
+  return opened;
 }
 
 /** Brings a tab and its window to the front; false when the tab is gone. */

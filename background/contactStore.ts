@@ -167,7 +167,7 @@ export async function findCandidates(
   return rankCandidates(approximateCandidates(caller, hits, region, agentUser));
 }
 
-export function toMatched(c: Contact): MatchedContact {
+function toMatched(c: Contact): MatchedContact {
   return { id: c.id, kind: c.kind, name: c.name, companyId: c.companyId, company: c.company };
 }
 

@@ -5,7 +5,7 @@ import type { EventTrace } from '../shared/diagnostics.ts';
 import type { Db } from './db.ts';
 import { waitForTrace } from './eventTrace.ts';
 
-export const TEST_CALL_TIMEOUT_MS = 10_000;
+const TEST_CALL_TIMEOUT_MS = 10_000;
 
 export interface TestCallDeps {
   db: Db;

@@ -3,9 +3,8 @@
 // MAX_TRACES live in IndexedDB `meta`, so they outlive the worker that recorded them.
 import type { CallEvent, CallState } from '../shared/callEvent.ts';
 import type { EventTrace, TraceOutcome } from '../shared/diagnostics.ts';
-import { getCall } from './callQueue.ts';
 import type { Db, StoredCall } from './db.ts';
-import type { Outcome } from './popCall.ts';
+import type { EventResult } from './popCall.ts';
 
 export const TRACE_KEY = 'eventTrace';
 export const MAX_TRACES = 100;
@@ -17,13 +16,6 @@ export interface Timing {
   receivedAt: number;
   matchedAt?: number;
   openedAt?: number;
-}
-
-/** What the stored call says about an event `applyEvent` merely recorded. */
-function outcomeOf(outcome: Outcome, event: CallEvent, call: StoredCall | undefined): TraceOutcome {
-  // `skipped` stays on the call; only its answer is the event that did not pop because of it.
-  if (outcome === 'recorded' && call?.skipped && event.state === 'answered') return 'skipped';
-  return outcome;
 }
 
 export function traceOf(
@@ -68,15 +60,16 @@ export async function listTraces(db: Db): Promise<EventTrace[]> {
 }
 
 /**
- * Runs `apply` for one event and records its trace. A failure is recorded as `failed` and
- * rethrown; a trace that cannot be stored is only logged, since the call itself went through.
+ * Runs `apply` for one event and records its trace from the result it returns. A failure is
+ * recorded as `failed` and rethrown; a trace that cannot be stored is only logged, since the call
+ * itself went through.
  */
 export async function traceEvent(
   db: Db,
   event: CallEvent,
-  apply: (trace: (step: TraceStep, at: number) => void) => Promise<Outcome>,
+  apply: (trace: (step: TraceStep, at: number) => void) => Promise<EventResult>,
   now: () => number = Date.now,
-): Promise<Outcome> {
+): Promise<EventResult> {
   const timing: Timing = { receivedAt: now() };
   const step = (name: TraceStep, at: number) => {
     if (name === 'matched') timing.matchedAt ??= at;
@@ -84,16 +77,19 @@ export async function traceEvent(
   };
   const save = (trace: EventTrace) =>
     recordTrace(db, trace).catch((err) => console.warn('ScreenPop: event trace not stored', err));
-  let outcome: Outcome;
+  let result: EventResult;
   try {
-    outcome = await apply(step);
+    result = await apply(step);
   } catch (err) {
-    await save(traceOf(event, timing, 'failed', undefined, err instanceof Error ? err.message : String(err)));
+    await save(traceOf(event, timing, 'failed', undefined, errorMessage(err)));
     throw err;
   }
-  const call = await getCall(db, event.callId).catch(() => undefined);
-  await save(traceOf(event, timing, outcomeOf(outcome, event, call), call));
-  return outcome;
+  await save(traceOf(event, timing, result.outcome, result.call));
+  return result;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 export interface WaitOptions {

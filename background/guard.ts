@@ -78,7 +78,7 @@ export function parseProbe(results: unknown): ProbeResult | null {
   };
 }
 
-export function onOrigin(url: string, origin: string): boolean {
+function onOrigin(url: string, origin: string): boolean {
   try {
     return new URL(url).origin === new URL(origin).origin;
   } catch {

@@ -9,7 +9,7 @@ import { type MarkerApi, syncUnloadMarker } from './unloadMarker.ts';
 
 const hasPermission = (origin: string) => browser.permissions.contains({ origins: [originPattern(origin)] });
 
-export const guardApi: GuardApi = {
+const guardApi: GuardApi = {
   getTab: (tabId) => browser.tabs.get(tabId),
   hasPermission,
   probe: async (tabId) => {

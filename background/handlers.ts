@@ -1,98 +1,151 @@
-// The answers to the extension pages' typed messages (shared/messages.ts). The worker's state comes
-// in as `WorkerContext`, so this file holds what each message does and index.ts how it is wired.
-
-import type { SyncStatus } from '../shared/messages.ts';
-import browser from '../shared/platform/browser.ts';
-import { relayBase, type Settings } from '../shared/settings.ts';
-import { focusTab, lastActionTab } from './browserTabs.ts';
+// The answers to the extension pages' typed messages (shared/messages.ts). Everything they touch
+// comes in as `HandlerDeps` (the worker's state, storage, fetch, tabs and the popup's signals), so
+// each handler is unit-tested without a browser; worker.ts passes the real ones.
+import type { ConnectionStatus, PendingWork, SyncStatus } from '../shared/messages.ts';
+import { applyChanges, relayBase, type Settings } from '../shared/settings.ts';
 import { clearHandled, getCall, listCalls, markHandled, putCall } from './callQueue.ts';
-import type { RelayConnection } from './connection.ts';
 import type { Db } from './db.ts';
 import { runTestCall } from './diagnostics.ts';
 import { listTraces } from './eventTrace.ts';
-import { pendingWork } from './guardBrowser.ts';
 import { loadEffectiveSettings, saveUnderPolicy } from './managedSettings.ts';
 import type { Handlers } from './messenger.ts';
+import { dismissResync, failedEvents, listNotes, resyncNotice, withFailed } from './notes.ts';
 import { openAction, type PopDeps, pickCandidate } from './popCall.ts';
-import { bumpQueue, updateBadge } from './queueSignals.ts';
+import type { StorageAreaLike } from './settingsStore.ts';
 import { lastSyncStatus } from './sync.ts';
+import type { ActionTab } from './tabs.ts';
 
-export interface WorkerContext {
-  boot(): Promise<{ db: Db; settings: Settings; connection: RelayConnection | null }>;
-  /** Reads the enterprise policy afresh (restarting the worker when it changed). */
-  applyManaged(): Promise<Record<string, unknown>>;
-  popDeps(db: Db, settings: Settings, connection: RelayConnection | null): PopDeps;
-  runSync(): Promise<SyncStatus>;
+/** What a booted worker holds. */
+export interface WorkerState {
+  db: Db;
+  settings: Settings;
+  connection: { readonly current: ConnectionStatus } | null;
 }
 
-export function createHandlers(ctx: WorkerContext): Handlers {
+export interface HandlerDeps {
+  boot(): Promise<WorkerState>;
+  /** Reads the enterprise policy afresh (restarting the worker when it changed). */
+  applyManaged(): Promise<Record<string, unknown>>;
+  popDeps(state: WorkerState): PopDeps;
+  runSync(): Promise<SyncStatus>;
+  /** storage.local: settings, and the connection's notes. */
+  local: StorageAreaLike;
+  fetch: typeof fetch;
+  tabs: {
+    lastActionTab(): Promise<ActionTab | undefined>;
+    focusTab(tabId: number): Promise<boolean>;
+    pendingWork(tab: ActionTab | undefined, crmOrigin: string): Promise<PendingWork | null>;
+  };
+  signals: {
+    bumpQueue(): Promise<void>;
+    updateBadge(db: Db, user: string | undefined): Promise<void>;
+  };
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { local, tabs, signals } = deps;
   /** Resume and pick: the pending-work guard asks first unless the agent said "open anyway". */
   const guarded = async (force: boolean | undefined, crmOrigin: string) =>
-    force ? null : pendingWork(await lastActionTab(), crmOrigin);
+    force ? null : tabs.pendingWork(await tabs.lastActionTab(), crmOrigin);
+  // One settings write at a time: a Save must read the settings another write just stored.
+  let writes: Promise<unknown> = Promise.resolve();
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = writes.then(job, job);
+    writes = run.catch(() => undefined);
+    return run;
+  };
 
   return {
-    'settings.get': async () => loadEffectiveSettings(browser.storage.local, await ctx.applyManaged()),
+    'settings.get': async () => loadEffectiveSettings(local, await deps.applyManaged()),
     // Locked fields keep the policy's values whatever the page sent (the sync interval, which the
     // main form does not carry, keeps the stored one).
     'settings.save': async ({ settings }) =>
-      saveUnderPolicy(browser.storage.local, settings, await ctx.applyManaged()),
+      serial(async () => saveUnderPolicy(local, settings, await deps.applyManaged())),
+    'settings.update': async ({ changes }) =>
+      serial(async () => {
+        const policy = await deps.applyManaged();
+        const { settings: current } = await loadEffectiveSettings(local, policy);
+        const { settings, rejected } = applyChanges(current, Array.isArray(changes) ? changes : []);
+        if (rejected.length)
+          return {
+            ok: false,
+            errors: rejected.map((field) => ({ field, code: 'errUnknownField' as const })),
+          };
+        return saveUnderPolicy(local, settings, policy);
+      }),
     'calls.list': async () => {
-      const { db, settings } = await ctx.boot();
-      return { calls: await listCalls(db, settings.queue.maxCalls) };
+      const { db, settings } = await deps.boot();
+      const [calls, failed] = await Promise.all([
+        listCalls(db, settings.queue.maxCalls),
+        failedEvents(local),
+      ]);
+      return { calls: failed.length ? withFailed(calls, failed) : calls };
     },
     'calls.resume': async ({ id, force }) => {
-      const { db, settings, connection } = await ctx.boot();
+      const state = await deps.boot();
+      const { db, settings } = state;
       const call = await getCall(db, id);
       if (!call) return { ok: false, error: 'errCallNotFound' };
       const pending = await guarded(force, settings.crm.origin);
       if (pending) return { ok: false, pending };
-      const result = await openAction(ctx.popDeps(db, settings, connection), call);
+      const result = await openAction(deps.popDeps(state), call);
       await putCall(db, call);
-      await bumpQueue();
+      await signals.bumpQueue();
       return { ...result, url: call.url };
     },
     'calls.pick': async ({ id, contactId, force }) => {
-      const { db, settings, connection } = await ctx.boot();
+      const state = await deps.boot();
+      const { db, settings } = state;
       const call = await getCall(db, id);
       if (!call) return { ok: false, error: 'errCallNotFound' };
       const pending = await guarded(force, settings.crm.origin);
       if (pending) return { ok: false, pending };
-      const result = await pickCandidate(ctx.popDeps(db, settings, connection), call, contactId);
+      const result = await pickCandidate(deps.popDeps(state), call, contactId);
       await putCall(db, call);
-      await bumpQueue();
+      await signals.bumpQueue();
       return { ...result, url: call.url };
     },
-    'calls.goToPending': async ({ tabId }) => ({ ok: await focusTab(tabId) }),
+    'calls.goToPending': async ({ tabId }) => ({ ok: await tabs.focusTab(tabId) }),
     'calls.markHandled': async ({ ids, handled }) => {
-      const { db, connection } = await ctx.boot();
+      const { db, connection } = await deps.boot();
       await markHandled(db, ids, handled);
-      await bumpQueue();
-      await updateBadge(db, connection?.current.user);
+      await signals.bumpQueue();
+      await signals.updateBadge(db, connection?.current.user);
       return { ok: true };
     },
     'calls.clearHandled': async () => {
-      const { db } = await ctx.boot();
+      const { db } = await deps.boot();
       const removed = await clearHandled(db);
-      await bumpQueue();
+      await signals.bumpQueue();
       return { removed };
     },
     'status.get': async () => {
-      const { db, connection } = await ctx.boot();
+      const { db, connection } = await deps.boot();
+      const [sync, notice] = await Promise.all([lastSyncStatus(db), resyncNotice(local)]);
       return {
         connection: connection?.current ?? { state: 'unconfigured' },
-        sync: await lastSyncStatus(db),
+        sync,
+        ...(notice ? { notice } : {}),
       };
     },
-    'contacts.sync': async () => ctx.runSync(),
+    'notice.dismiss': async () => {
+      await dismissResync(local);
+      return { ok: true };
+    },
+    'contacts.sync': async () => deps.runSync(),
     'diagnostics.testCall': async () => {
-      const { db, settings } = await ctx.boot();
+      const { db, settings } = await deps.boot();
       return runTestCall({
         db,
-        fetch: (input, init) => fetch(input, init),
+        fetch: deps.fetch,
         relayBase: relayBase(settings.relayUrl),
         token: settings.agentToken,
       });
     },
-    'diagnostics.events': async () => ({ events: await listTraces((await ctx.boot()).db) }),
+    'diagnostics.events': async () => {
+      const { db } = await deps.boot();
+      const [events, notes] = await Promise.all([listTraces(db), listNotes(local)]);
+      return { events, notes };
+    },
   };
 }

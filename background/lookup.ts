@@ -15,7 +15,7 @@ export interface LookupDeps {
   timeoutMs?: number;
 }
 
-export const LOOKUP_TIMEOUT_MS = 800;
+const LOOKUP_TIMEOUT_MS = 800;
 
 /** True when the relay knew contacts with this number (now cached); false on none, error or timeout. */
 export async function liveLookup(deps: LookupDeps, e164: string): Promise<boolean> {

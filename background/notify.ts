@@ -5,12 +5,11 @@
 import { type ActionKind, templateKeyFor } from '../shared/actions.ts';
 import { effectiveTemplates } from '../shared/presets.ts';
 import type { Settings } from '../shared/settings.ts';
-import { buildUrl } from '../shared/template.ts';
+import { buildUrl, templateValues } from '../shared/template.ts';
 import type { StoredCall } from './db.ts';
-import { templateValues } from './popCall.ts';
-import type { ActionTab } from './tabs.ts';
+import type { ActionTab, OpenedTab } from './tabs.ts';
 
-export const NOTIFICATION_PREFIX = 'call:';
+const NOTIFICATION_PREFIX = 'call:';
 /** Chrome shows at most two buttons. */
 const MAX_BUTTONS = 2;
 // Chrome cuts long text anyway; a bounded string keeps a bad contact record from filling the screen.
@@ -58,7 +57,7 @@ export function callIdOf(notificationId: string): string | null {
 }
 
 /** "Don't steal focus" opens the pop in the background: the notification is then the only sign. */
-export function shouldNotify(settings: Pick<Settings, 'notifications' | 'focusPolicy'>): boolean {
+function shouldNotify(settings: Pick<Settings, 'notifications' | 'focusPolicy'>): boolean {
   return settings.notifications || settings.focusPolicy === 'keep';
 }
 
@@ -71,7 +70,7 @@ const UNKNOWN_ORDER: readonly ActionKind[] = ['newContact', 'search'];
  * The actions the buttons offer: the most useful ones other than the one the pop opened, and only
  * those whose template fills to a URL on the CRM for this call (never an unconfigured template).
  */
-export function buttonActions(call: StoredCall, settings: Pick<Settings, 'crm'>): ActionKind[] {
+function buttonActions(call: StoredCall, settings: Pick<Settings, 'crm'>): ActionKind[] {
   const { crm } = settings;
   const templates = effectiveTemplates(crm);
   const values = templateValues(call);
@@ -95,7 +94,7 @@ export function callNotification(
   call: StoredCall,
   settings: Pick<Settings, 'crm' | 'focusPolicy'>,
   t: Translate,
-  opts: { iconUrl: string; rich: boolean },
+  opts: { iconUrl: string; rich: boolean; pendingKept?: boolean },
 ): { options: CallNotificationOptions; actions: ActionKind[] } {
   const number = clip(call.national ?? call.callerId);
   const contact = call.contact;
@@ -107,6 +106,8 @@ export function callNotification(
     const others = (call.candidates?.length ?? 1) - 1;
     if (others > 0) lines.push(t('notifOtherMatches', String(others)));
   } else lines.push(t('notifNoMatch'));
+  // The reuse policy would have replaced the pop tab, but it held unsaved work: say why a new tab.
+  if (opts.pendingKept) lines.push(t('notifPendingKept'));
   const options: CallNotificationOptions = {
     type: 'basic',
     iconUrl: opts.iconUrl,
@@ -126,16 +127,19 @@ export async function showCallNotification(
   api: NotifyApi,
   call: StoredCall,
   settings: Pick<Settings, 'crm' | 'focusPolicy' | 'notifications'>,
+  opened?: OpenedTab,
 ): Promise<boolean> {
-  if (!shouldNotify(settings)) return false;
+  const pendingKept = Boolean(opened?.pendingKept);
+  // A new tab where the agent expected the pop tab reused is explained even with notifications off.
+  if (!shouldNotify(settings) && !pendingKept) return false;
   const id = notificationId(call);
-  let built = callNotification(call, settings, api.t, { iconUrl: api.iconUrl, rich: api.rich });
+  let built = callNotification(call, settings, api.t, { iconUrl: api.iconUrl, rich: api.rich, pendingKept });
   try {
     await api.create(id, built.options);
   } catch (err) {
     // A browser without buttons (Firefox) rejects the options outright; the basic form still shows.
     if (!api.rich) throw err;
-    built = callNotification(call, settings, api.t, { iconUrl: api.iconUrl, rich: false });
+    built = callNotification(call, settings, api.t, { iconUrl: api.iconUrl, rich: false, pendingKept });
     await api.create(id, built.options);
   }
   await api.remember(id, { callId: call.id, actions: built.actions, options: built.options });

@@ -13,8 +13,9 @@ import {
   showCallNotification,
   showPopTab,
 } from './notify.ts';
+import type { OpenedTab } from './tabs.ts';
 
-export async function notifyCall(settings: Settings, call: StoredCall): Promise<void> {
+export async function notifyCall(settings: Settings, call: StoredCall, opened?: OpenedTab): Promise<void> {
   const api: NotifyApi = {
     create: (id, options) => browser.notifications.create(id, options),
     // Chrome creates nothing without an icon.
@@ -24,7 +25,7 @@ export async function notifyCall(settings: Settings, call: StoredCall): Promise<
     t,
     remember: notificationRecords(browser.storage.session).remember,
   };
-  await showCallNotification(api, call, settings);
+  await showCallNotification(api, call, settings, opened);
 }
 
 export interface ClickContext {

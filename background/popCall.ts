@@ -9,18 +9,19 @@ import type { MatchCandidate } from '../shared/messages.ts';
 import { type NormalizedPhone, normalizePhone } from '../shared/phone.ts';
 import { effectiveTemplate, effectiveTemplates } from '../shared/presets.ts';
 import type { Settings } from '../shared/settings.ts';
-import { buildUrl, type TemplateValues } from '../shared/template.ts';
+import { buildUrl, templateValues } from '../shared/template.ts';
 import { getCall, putCall } from './callQueue.ts';
 import { findCandidates, toMatchCandidate } from './contactStore.ts';
 import type { Db, StoredCall } from './db.ts';
+import type { OpenedTab } from './tabs.ts';
 
 export interface PopDeps {
   db: Db;
   settings: Settings;
   /** Opens the action's tab by the admin's tab and focus policy; rejects when the browser refused. */
-  openUrl: (url: string, call: StoredCall) => Promise<void>;
-  /** Shows the desktop notification for a call that popped (or would have, had focus been kept). */
-  notify?: (call: StoredCall) => Promise<void>;
+  openUrl: (url: string, call: StoredCall) => Promise<OpenedTab | undefined | void>;
+  /** Shows the desktop notification for a call that popped; `opened` says where its tab went. */
+  notify?: (call: StoredCall, opened?: OpenedTab) => Promise<void>;
   /** The agent's relay user (the connection's welcome): their own contacts rank first. */
   agentUser?: string;
   /**
@@ -37,14 +38,26 @@ const END_STATES: ReadonlySet<CallState> = new Set(['hangup', 'missed', 'busy'])
 // A call sees a handful of events; keep enough ids to recognise any replay of them.
 const MAX_EVENT_IDS = 32;
 
-export type Outcome = 'replayed' | 'recorded' | 'popped' | 'failed';
+/**
+ * How handling one event ended: `popped` a tab opened; `recorded` queued without a pop (not a pop
+ * state, or the call popped before); `skipped` it would have popped, but pops are off or a
+ * colleague answered; `failed` the pop failed (the call keeps the reason); `replayed` the call had
+ * this event already (a reconnect resent it) and nothing changed.
+ */
+export type Outcome = 'popped' | 'recorded' | 'skipped' | 'failed' | 'replayed';
 
-export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outcome> {
+/** The outcome and the call as it was stored, so no caller has to read it back. */
+export interface EventResult {
+  outcome: Outcome;
+  call: StoredCall;
+}
+
+export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<EventResult> {
   const { db, settings } = deps;
   const phone = normalizePhone(event.callerId, settings.defaultRegion);
   // Both reads at once: the pop waits on them, and a new call needs the match anyway.
   const [existing, matches] = await Promise.all([getCall(db, event.callId), match(deps, phone)]);
-  if (existing?.eventIds.includes(event.id)) return 'replayed';
+  if (existing?.eventIds.includes(event.id)) return { outcome: 'replayed', call: existing };
   const call = existing ?? (await newCall(deps, event, phone, matches));
   deps.trace?.('matched', Date.now());
   // A late event (a replayed "ringing" after "hangup") must not move the call back.
@@ -59,21 +72,24 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Outco
   let outcome: Outcome = 'recorded';
   if (!call.popped && popsAt(settings, event.state)) {
     // Several agents rang; only the one who answered gets the pop (the rest keep the queue row).
-    if (event.answeredBy && deps.agentUser && event.answeredBy !== deps.agentUser) call.skipped = 'elsewhere';
-    else {
+    if (event.answeredBy && deps.agentUser && event.answeredBy !== deps.agentUser) {
+      call.skipped = 'elsewhere';
+      outcome = 'skipped';
+    } else {
       call.action = chooseAction(call.keypress, Boolean(call.contact), settings);
       const result = await openAction(deps, call);
       outcome = result.ok ? 'popped' : 'failed';
-      if (result.ok) await deps.notify?.(call).catch(() => undefined);
+      if (result.ok) await deps.notify?.(call, result.opened).catch(() => undefined);
     }
     // Popped, failed or skipped: a call pops at most once, whatever events follow.
     call.popped = true;
   } else if (!call.popped && settings.popOn === 'never' && event.state === 'answered') {
     call.action = chooseAction(call.keypress, Boolean(call.contact), settings);
     call.skipped = 'popOff';
+    outcome = 'skipped';
   }
   await putCall(db, call);
-  return outcome;
+  return { outcome, call };
 }
 
 /**
@@ -145,7 +161,10 @@ export async function pickCandidate(
 }
 
 /** Opens the call's action; records the URL or the reason nothing was opened on `call`. */
-export async function openAction(deps: PopDeps, call: StoredCall): Promise<{ ok: boolean; error?: string }> {
+export async function openAction(
+  deps: PopDeps,
+  call: StoredCall,
+): Promise<{ ok: boolean; error?: string; opened?: OpenedTab }> {
   call.url = undefined;
   call.error = undefined;
   call.action = upgradeAction(call.action);
@@ -164,30 +183,12 @@ export async function openAction(deps: PopDeps, call: StoredCall): Promise<{ ok:
     return { ok: false, error: call.error };
   }
   try {
-    await deps.openUrl(built.url, call);
+    const opened = (await deps.openUrl(built.url, call)) || undefined;
     deps.trace?.('opened', Date.now());
     call.url = built.url;
-    return { ok: true };
+    return opened ? { ok: true, opened } : { ok: true };
   } catch {
     call.error = 'errTabFailed';
     return { ok: false, error: call.error };
   }
-}
-
-export function templateValues(call: StoredCall): TemplateValues {
-  const c = call.contact;
-  return {
-    contactId: c?.id,
-    personId: c?.kind === 'person' ? c.id : undefined,
-    companyId: c?.kind === 'company' ? c.id : c?.companyId,
-    name: c?.name,
-    company: c?.kind === 'company' ? c.name : c?.company,
-    phone: call.phone ?? call.callerId,
-    national: call.national ?? call.callerId,
-    callerId: call.callerId,
-    callId: call.callId,
-    extension: call.extension,
-    agentId: call.agentId,
-    keypress: call.keypress,
-  };
 }

@@ -32,18 +32,32 @@ export interface OpenOptions {
   focusPolicy: FocusPolicy;
   /** The tab the previous pop used, when the policy reuses one. */
   previous?: ActionTab;
+  /** The pending-work guard: whether that tab holds unsaved work (then it is left alone). */
+  holdsWork?: (tab: ActionTab) => Promise<boolean>;
 }
 
-export async function openTab(
-  api: TabApi,
-  url: string,
-  opts: OpenOptions,
-): Promise<{ tabId?: number; windowId?: number }> {
+/** Where a pop opened. */
+export interface OpenedTab {
+  tabId?: number;
+  windowId?: number;
+  /** The policy reuses one tab, but it held unsaved work: the pop opened in a new tab instead. */
+  pendingKept?: boolean;
+}
+
+export async function openTab(api: TabApi, url: string, opts: OpenOptions): Promise<OpenedTab> {
   const active = opts.focusPolicy === 'focus';
+  let pendingKept = false;
   if (opts.tabPolicy === 'reuse' && opts.previous) {
-    const reused = await reuse(api, opts.previous.tabId, url, active);
+    // Navigating the tab would throw away what the agent typed there.
+    pendingKept = Boolean(await opts.holdsWork?.(opts.previous).catch(() => false));
+    const reused = pendingKept ? null : await reuse(api, opts.previous.tabId, url, active);
     if (reused) return reused;
   }
+  const opened = await openNew(api, url, active);
+  return pendingKept ? { ...opened, pendingKept } : opened;
+}
+
+async function openNew(api: TabApi, url: string, active: boolean): Promise<OpenedTab> {
   let tab: { id?: number; windowId?: number };
   try {
     tab = await api.create({ url, active });

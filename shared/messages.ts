@@ -3,9 +3,9 @@
 import type { ActionKind } from './actions.ts';
 import type { CallState } from './callEvent.ts';
 import type { ContactKind } from './contact.ts';
-import type { EventTrace } from './diagnostics.ts';
+import type { DiagnosticNote, EventTrace, ResyncNotice } from './diagnostics.ts';
 import type { MatchReason } from './match.ts';
-import type { FieldError, Settings } from './settings.ts';
+import type { FieldError, Settings, SettingsChange } from './settings.ts';
 
 export interface MatchedContact {
   id: string;
@@ -81,6 +81,10 @@ export interface OpenResult {
 
 export type ConnectionState = 'unconfigured' | 'connecting' | 'connected' | 'offline' | 'unauthorized';
 
+/** How the stream reaches the worker: the WebSocket, or a fallback where something breaks it. */
+export type TransportKind = 'websocket' | 'sse' | 'longpoll';
+export const TRANSPORT_KINDS: readonly TransportKind[] = ['websocket', 'sse', 'longpoll'];
+
 export interface ConnectionStatus {
   state: ConnectionState;
   /** Agent's user as the relay reported it. */
@@ -93,6 +97,8 @@ export interface ConnectionStatus {
   lastMessageAt?: string;
   /** Human-readable reason for `offline`/`unauthorized`. */
   reason?: string;
+  /** The transport in use (or being tried). */
+  transport?: TransportKind;
 }
 
 export interface SyncProgress {
@@ -136,6 +142,11 @@ export interface MessageMap {
   };
   /** Validates and stores; nothing is stored when any field is wrong. */
   'settings.save': { req: { settings: unknown }; res: { ok: boolean; errors: FieldError[] } };
+  /**
+   * Applies only these fields to the settings as they are now (the options page's Save), so a
+   * change made meanwhile elsewhere (an import) is kept; validated like a save.
+   */
+  'settings.update': { req: { changes: SettingsChange[] }; res: { ok: boolean; errors: FieldError[] } };
   'calls.list': { req: undefined; res: { calls: QueuedCall[] } };
   /**
    * Opens the call's action again. Unless `force`, the pending-work guard first checks the tab of
@@ -150,15 +161,24 @@ export interface MessageMap {
   'calls.markHandled': { req: { ids: string[]; handled: boolean }; res: { ok: boolean } };
   /** Removes every handled call from the queue. */
   'calls.clearHandled': { req: undefined; res: { removed: number } };
-  'status.get': { req: undefined; res: { connection: ConnectionStatus; sync: SyncStatus } };
+  /** `notice`: calls may be missing (the relay answered our cursor with resync) until dismissed. */
+  'status.get': {
+    req: undefined;
+    res: { connection: ConnectionStatus; sync: SyncStatus; notice?: ResyncNotice };
+  };
+  /** The agent read the resync notice. */
+  'notice.dismiss': { req: undefined; res: { ok: boolean } };
   'contacts.sync': { req: undefined; res: SyncStatus };
   /**
    * Has the relay send this agent a test call and answers its trace once the worker handled it
    * (up to ~10 s); `error` is a `_locales` key.
    */
   'diagnostics.testCall': { req: undefined; res: { ok: boolean; error?: string; trace?: EventTrace } };
-  /** The last 100 events the worker handled, newest first. */
-  'diagnostics.events': { req: undefined; res: { events: EventTrace[] } };
+  /**
+   * The last 100 events the worker handled, newest first, and the connection's notes (resyncs,
+   * events that could not be handled, transport changes), newest first.
+   */
+  'diagnostics.events': { req: undefined; res: { events: EventTrace[]; notes: DiagnosticNote[] } };
 }
 
 export type MessageName = keyof MessageMap;

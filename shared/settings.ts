@@ -295,3 +295,46 @@ function diff(value: unknown, base: unknown): unknown {
 function isRecordMap(base: Record<string, unknown>): boolean {
   return base === defaults.keypressActions;
 }
+
+/**
+ * One field the options form changed: its dotted path (as validation reports it) and the new
+ * value; `remove` drops a map entry (a keypress digit left to the default action).
+ */
+export interface SettingsChange {
+  path: string;
+  value?: unknown;
+  remove?: boolean;
+}
+
+const PATH_PART = /^[A-Za-z0-9_*#]{1,40}$/;
+
+/**
+ * `changes` laid over `current`, unvalidated (the caller validates the result). Only paths below a
+ * known top-level key are applied; a bad path is returned in `rejected` and changes nothing.
+ */
+export function applyChanges(
+  current: Settings,
+  changes: readonly SettingsChange[],
+): { settings: unknown; rejected: string[] } {
+  const out = structuredClone(current) as unknown as Record<string, unknown>;
+  const rejected: string[] = [];
+  for (const change of changes) {
+    const parts = typeof change.path === 'string' ? change.path.split('.') : [];
+    const bad = (p: string) =>
+      !PATH_PART.test(p) || p === '__proto__' || p === 'constructor' || p === 'prototype';
+    if (!parts.length || parts.some(bad) || !Object.hasOwn(defaults, parts[0] as string)) {
+      rejected.push(String(change.path));
+      continue;
+    }
+    let target = out;
+    for (const part of parts.slice(0, -1)) {
+      const next = target[part];
+      if (!isObject(next)) target[part] = {};
+      target = target[part] as Record<string, unknown>;
+    }
+    const last = parts.at(-1) as string;
+    if (change.remove) delete target[last];
+    else target[last] = change.value;
+  }
+  return { settings: out, rejected };
+}

@@ -1,5 +1,6 @@
 // Stored settings carry the schema version they were written with; loading runs every later
 // migration in order before validation, so an old install keeps what its admin chose.
+import { isObject } from './isObject.ts';
 
 export interface Migration {
   /** The version this migration produces. */
@@ -14,9 +15,9 @@ export const MIGRATIONS: readonly Migration[] = [
     to: 2,
     description: 'The unknown-caller template became the new-contact template',
     migrate(stored) {
-      const crm = asObject(stored.crm);
-      const templates = asObject(crm?.templates);
-      if (!crm || !templates || !('unknown' in templates)) return stored;
+      const crm = stored.crm;
+      const templates = isObject(crm) ? crm.templates : undefined;
+      if (!isObject(crm) || !isObject(templates) || !('unknown' in templates)) return stored;
       const { unknown, ...rest } = templates;
       // A search URL (the usual alternative) is kept as the search template and chosen for unknowns.
       const isSearch = typeof unknown === 'string' && /search|lookup|query/i.test(unknown);
@@ -37,7 +38,7 @@ export function migrateSettings(
   stored: unknown,
   version: number | undefined,
 ): { settings: unknown; applied: string[] } {
-  if (!asObject(stored)) return { settings: stored, applied: [] };
+  if (!isObject(stored)) return { settings: stored, applied: [] };
   let current = stored as Record<string, unknown>;
   const applied: string[] = [];
   for (const m of MIGRATIONS) {
@@ -46,10 +47,4 @@ export function migrateSettings(
     applied.push(m.description);
   }
   return { settings: current, applied };
-}
-
-function asObject(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
 }

@@ -1,6 +1,7 @@
 // CRM URL templates such as `https://crm.example.com/card?id={contactId}`. Values are always
 // URL-encoded, and the filled URL must stay on the configured CRM origin, so a caller id or a
 // contact name can never steer the browser elsewhere.
+import type { QueuedCall } from './messages.ts';
 
 export const PLACEHOLDERS = [
   'contactId',
@@ -81,3 +82,31 @@ export const SAMPLE_VALUES: TemplateValues = {
   agentId: '911',
   keypress: '1',
 };
+
+/** What a call offers the placeholders: a queued call plus its E.164 number when it had one. */
+export type TemplateCall = Pick<
+  QueuedCall,
+  'contact' | 'national' | 'callerId' | 'callId' | 'extension' | 'agentId' | 'keypress'
+> & { phone?: string };
+
+/**
+ * The placeholders' values for a call. For a company `{companyId}` is the company itself and
+ * `{personId}` is empty; for a person `{companyId}` is their company.
+ */
+export function templateValues(call: TemplateCall): TemplateValues {
+  const c = call.contact;
+  return {
+    contactId: c?.id,
+    personId: c?.kind === 'person' ? c.id : undefined,
+    companyId: c?.kind === 'company' ? c.id : c?.companyId,
+    name: c?.name,
+    company: c?.kind === 'company' ? c.name : c?.company,
+    phone: call.phone ?? call.callerId,
+    national: call.national ?? call.callerId,
+    callerId: call.callerId,
+    callId: call.callId,
+    extension: call.extension,
+    agentId: call.agentId,
+    keypress: call.keypress,
+  };
+}

@@ -1,6 +1,7 @@
 // A typed client of the relay's `/v1/admin/*` routes (relay/README.md "Agents and the admin API").
 // Every answer is a Result: refusals and network failures become `_locales` keys (plus the relay's
 // own reason and field), so the UI never shows a raw exception. `fetch` is passed in for the tests.
+import { isObject } from '../../shared/isObject.ts';
 import type {
   AgentBody,
   AgentView,
@@ -38,7 +39,7 @@ const STATUS_KEYS: Record<number, string> = {
 
 /** The `_locales` key and details of a refusal, from its status and `{error, reason, field}` body. */
 export function errorOf(status: number, body: unknown): AdminError {
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const b = isObject(body) ? body : {};
   const field = typeof b.field === 'string' ? b.field : undefined;
   const reason = typeof b.reason === 'string' ? b.reason : undefined;
   let key = STATUS_KEYS[status] ?? 'adminErrServer';

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logoCall } from '../fixtures/calls.ts';
 import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.ts';
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, importSettings, openOptions, postLogo, waitUntil } from './fixtures/pages.ts';
@@ -95,13 +96,7 @@ describe('Diagnostics in the options page', () => {
       ['DIAG-002', '3'],
     ] as const) {
       const tab = browser.context.waitForEvent('page', { timeout: 15_000 });
-      const res = await postLogo(relay.url, SECRET, {
-        callUniqueId: id,
-        extension: '911',
-        agentId: '911',
-        callerId: '05334979714',
-        keypress,
-      });
+      const res = await postLogo(relay.url, SECRET, logoCall(id, '05334979714', keypress));
       expect(res.status).toBe(200);
       await (await tab).close();
     }

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logoCall } from '../fixtures/calls.ts';
 import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.ts';
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, openOptions, postLogo, waitUntil } from './fixtures/pages.ts';
@@ -77,13 +78,7 @@ describe('an admin sets up the CRM and the pop behaviour in the options page', (
       return connection.state === 'connected' && sync.contacts === 4;
     });
     const from = crm.requests.length;
-    const res = await postLogo(relay.url, SECRET, {
-      callUniqueId: 'OPT1',
-      extension: '911',
-      agentId: '911',
-      callerId: '05334979714',
-      keypress: '2',
-    });
+    const res = await postLogo(relay.url, SECRET, logoCall('OPT1', '05334979714', '2'));
     expect(res.status).toBe(200);
     const req = await crm.waitFor(() => true, 15_000, from);
     expect(decodeURIComponent(req.path)).toBe(

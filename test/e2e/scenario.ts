@@ -39,11 +39,5 @@ export function extensionSettings(relayUrl: string, crmOrigin: string) {
   };
 }
 
-/** A Logo CRM `IPS_callAnswered` body for Ayşe's extension 911 (or `extension`). */
-export const logoCall = (callUniqueId: string, callerId: string, keypress: string, extension = '911') => ({
-  callUniqueId,
-  extension,
-  agentId: extension,
-  callerId,
-  keypress,
-});
+// The Logo CRM webhook body lives with the other call fixtures.
+export { logoCall } from '../fixtures/calls.ts';

@@ -3,6 +3,7 @@
 // count; a call pops while the sync runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../bench/contacts/generate.ts';
+import { logoCall } from '../fixtures/calls.ts';
 import { type ExtensionBrowser, launchWithExtension } from './fixtures/browser.ts';
 import { type FakeCrm, startFakeCrm } from './fixtures/fakeCrm.ts';
 import { ask, importSettings, openOptions, postLogo, waitUntil } from './fixtures/pages.ts';
@@ -45,13 +46,7 @@ describe('contact sync', () => {
 
     // A call still pops while the sync runs (the sync never holds one long transaction).
     const from = crm.requests.length;
-    const call = {
-      callUniqueId: 'SYNC1',
-      extension: '911',
-      agentId: '911',
-      callerId: '05320000000',
-      keypress: '1',
-    };
+    const call = logoCall('SYNC1', '05320000000', '1');
     expect((await postLogo(relay.url, SECRET, call)).status).toBe(200);
     const hit = await crm.waitFor((p) => p.startsWith('/new?'), 15_000, from);
     expect(hit.path).toContain('caller=05320000000');

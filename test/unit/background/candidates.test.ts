@@ -11,6 +11,7 @@ import { syncContacts } from '../../../background/sync.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import type { Contact } from '../../../shared/contact.ts';
 import { type Settings, validateSettings } from '../../../shared/settings.ts';
+import { callEvent } from '../../fixtures/calls.ts';
 import { FakeFeed, json, person } from './fakeFeed.ts';
 
 const CRM = 'http://crm.test';
@@ -34,18 +35,7 @@ const deps = (over: object = {}) => ({
   openUrl: async (url: string) => void opened.push(url),
   ...over,
 });
-const event = (over: Partial<CallEvent> = {}): CallEvent => ({
-  id: 'e.1',
-  callId: 'A1',
-  state: 'answered',
-  extension: '911',
-  callerId: '05334979714',
-  keypress: '1',
-  direction: 'inbound',
-  at: '2026-11-22T10:00:00.000Z',
-  source: 'logo',
-  ...over,
-});
+const event = (over: Partial<CallEvent> = {}): CallEvent => callEvent({ callId: 'A1', ...over });
 const contact = (id: string, over: Partial<Contact> = {}): Contact => ({
   id,
   kind: 'person',
@@ -75,7 +65,7 @@ describe('several contacts with the caller number', () => {
   });
 
   it('pops the best and keeps every candidate with its reason on the queue row', async () => {
-    expect(await applyEvent(deps({ agentUser: 'ayse' }), event())).toBe('popped');
+    expect((await applyEvent(deps({ agentUser: 'ayse' }), event())).outcome).toBe('popped');
     expect(opened).toEqual([`${CRM}/card/P-mine`]);
     const call = await getCall(db, 'A1');
     expect(call?.contact?.id).toBe('P-mine');
@@ -107,7 +97,7 @@ describe('live lookup on a cache miss', () => {
     };
     const lookup = (e164: string) =>
       liveLookup({ db, fetch, relayBase: 'http://relay.test', token: 'tok', region: 'TR' }, e164);
-    expect(await applyEvent(deps({ lookup }), event())).toBe('popped');
+    expect((await applyEvent(deps({ lookup }), event())).outcome).toBe('popped');
     expect(opened).toEqual([`${CRM}/card/P-new`]);
     expect((await findByPhone(db, '+905334979714')).map((c) => c.id)).toEqual(['P-new']);
   });
@@ -122,7 +112,7 @@ describe('live lookup on a cache miss', () => {
         { db, fetch: hanging, relayBase: 'http://relay.test', token: 'tok', region: 'TR', timeoutMs: 30 },
         e164,
       );
-    expect(await applyEvent(deps({ lookup }), event())).toBe('popped');
+    expect((await applyEvent(deps({ lookup }), event())).outcome).toBe('popped');
     expect(opened).toEqual([`${CRM}/new?phone=%2B905334979714`]);
   });
 
@@ -161,7 +151,7 @@ describe('while a sync is running', () => {
       pageSize: 10,
     });
     while (pages < 3) await new Promise((r) => setTimeout(r, 5));
-    expect(await applyEvent(deps(), event({ callerId: '05331000005' }))).toBe('popped');
+    expect((await applyEvent(deps(), event({ callerId: '05331000005' }))).outcome).toBe('popped');
     expect(opened).toEqual([`${CRM}/card/P-0005`]);
     release();
     expect((await sync).contacts).toBe(31);

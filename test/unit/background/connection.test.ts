@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RelayConnection, type SocketLike } from '../../../background/connection.ts';
-import type { CallEvent } from '../../../shared/callEvent.ts';
+import { type ConnectionDeps, RelayConnection, type SocketLike } from '../../../background/connection.ts';
+import { webSocketTransport } from '../../../background/transports.ts';
 import type { ConnectionStatus } from '../../../shared/messages.ts';
 import type { ServerMessage } from '../../../shared/protocol.ts';
+import { callEvent, welcome } from '../../fixtures/calls.ts';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -31,20 +32,19 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function harness(initialCursor = '') {
+function harness(initialCursor = '', over: Partial<ConnectionDeps> = {}) {
   const sockets: FakeSocket[] = [];
   const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
   const events: string[] = [];
   const statuses: ConnectionStatus[] = [];
   const store = { cursor: initialCursor };
+  const openSocket = () => {
+    const s = new FakeSocket();
+    sockets.push(s);
+    return s;
+  };
   const conn = new RelayConnection({
-    url: 'ws://relay.test/v1/stream',
-    token: 'agent-token',
-    openSocket: () => {
-      const s = new FakeSocket();
-      sockets.push(s);
-      return s;
-    },
+    transports: [webSocketTransport('ws://relay.test/v1/stream', 'agent-token', openSocket)],
     loadCursor: async () => store.cursor,
     saveCursor: async (c) => {
       store.cursor = c;
@@ -60,13 +60,14 @@ function harness(initialCursor = '') {
       (t as { cleared: boolean }).cleared = true;
     },
     random: () => 0.5,
+    ...over,
   });
   const pending = () => timers.filter((t) => !t.cleared);
   return { conn, sockets, timers, pending, events, statuses, store };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
-const call = (id: string): ServerMessage => ({ type: 'call', event: { id, callId: id } as CallEvent });
+const call = (id: string): ServerMessage => ({ type: 'call', event: callEvent({ id, callId: id }) });
 
 describe('relay connection', () => {
   it('says hello with its token and persisted cursor, then applies events in order', async () => {
@@ -76,14 +77,7 @@ describe('relay connection', () => {
     const s = h.sockets[0] as FakeSocket;
     s.open();
     expect(s.sent).toEqual([{ type: 'hello', token: 'agent-token', after: 'r1.4' }]);
-    s.deliver({
-      type: 'welcome',
-      user: 'ayse',
-      name: 'Ayşe',
-      extensions: ['911'],
-      agentIds: [],
-      cursor: 'r1.9',
-    });
+    s.deliver(welcome('r1.9'));
     s.deliver(call('r1.5'));
     s.deliver(call('r1.6'));
     await h.conn.idle();
@@ -99,14 +93,7 @@ describe('relay connection', () => {
     const s = h.sockets[0] as FakeSocket;
     s.open();
     expect(s.sent).toEqual([{ type: 'hello', token: 'agent-token', after: '' }]);
-    s.deliver({
-      type: 'welcome',
-      user: 'ayse',
-      name: 'Ayşe',
-      extensions: ['911'],
-      agentIds: [],
-      cursor: 'r1.9',
-    });
+    s.deliver(welcome('r1.9'));
     await h.conn.idle();
     expect(h.store.cursor).toBe('r1.9');
   });

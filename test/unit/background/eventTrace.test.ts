@@ -17,6 +17,7 @@ import {
 import { applyEvent, type PopDeps } from '../../../background/popCall.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import { type Settings, validateSettings } from '../../../shared/settings.ts';
+import { callEvent } from '../../fixtures/calls.ts';
 
 const CRM = 'http://crm.test';
 const settings: Settings = validateSettings({
@@ -35,18 +36,7 @@ const deps = (over: Partial<PopDeps> = {}): PopDeps => ({
   openUrl: async (url) => void opened.push(url),
   ...over,
 });
-const event = (over: Partial<CallEvent> = {}): CallEvent => ({
-  id: 'e.1',
-  callId: 'A000001',
-  state: 'answered',
-  extension: '911',
-  callerId: '05334979714',
-  keypress: '1',
-  direction: 'inbound',
-  at: '2026-11-22T10:00:00.000Z',
-  source: 'logo',
-  ...over,
-});
+const event = callEvent;
 /** Applies an event the way the worker does, traced. */
 const apply = (e: CallEvent, over: Partial<PopDeps> = {}) =>
   traceEvent(db, e, (trace) => applyEvent({ ...deps(over), trace }, e));
@@ -65,7 +55,7 @@ beforeEach(async () => {
 
 describe('traceEvent', () => {
   it('records a pop with every step in order, the URL and the contact', async () => {
-    expect(await apply(event())).toBe('popped');
+    expect((await apply(event())).outcome).toBe('popped');
     const [trace] = await listTraces(db);
     expect(trace).toMatchObject({
       eventId: 'e.1',
@@ -97,7 +87,7 @@ describe('traceEvent', () => {
     const refuse = async () => {
       throw new Error('no window');
     };
-    expect(await apply(event(), { openUrl: refuse })).toBe('failed');
+    expect((await apply(event(), { openUrl: refuse })).outcome).toBe('failed');
     expect((await listTraces(db))[0]).toMatchObject({ outcome: 'failed', error: 'errTabFailed' });
   });
 

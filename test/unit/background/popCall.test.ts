@@ -7,6 +7,7 @@ import { type Db, openDb } from '../../../background/db.ts';
 import { applyEvent, openAction } from '../../../background/popCall.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import { type Settings, validateSettings } from '../../../shared/settings.ts';
+import { callEvent } from '../../fixtures/calls.ts';
 
 const CRM = 'http://crm.test';
 const settings: Settings = validateSettings({
@@ -24,19 +25,7 @@ const settings: Settings = validateSettings({
 let db: Db;
 let opened: string[];
 const deps = () => ({ db, settings, openUrl: async (url: string) => void opened.push(url) });
-const event = (over: Partial<CallEvent>): CallEvent => ({
-  id: 'e.1',
-  callId: 'A000001',
-  state: 'answered',
-  extension: '911',
-  agentId: '911',
-  callerId: '05334979714',
-  keypress: '1',
-  direction: 'inbound',
-  at: '2026-11-22T10:00:00.000Z',
-  source: 'logo',
-  ...over,
-});
+const event = (over: Partial<CallEvent>): CallEvent => callEvent({ agentId: '911', ...over });
 
 beforeEach(async () => {
   db = await openDb(`test-${randomUUID()}`);
@@ -67,7 +56,7 @@ beforeEach(async () => {
 
 describe('a call event', () => {
   it('opens the card of the person calling for keypress 1', async () => {
-    expect(await applyEvent(deps(), event({ callerId: '5334979714' }))).toBe('popped');
+    expect((await applyEvent(deps(), event({ callerId: '5334979714' }))).outcome).toBe('popped');
     expect(opened).toEqual([`${CRM}/card/P-7`]);
     const call = await getCall(db, 'A000001');
     expect(call?.contact?.name).toBe('Ayşe Demir');
@@ -96,7 +85,7 @@ describe('a call event', () => {
 
   it('is applied once when the relay replays it', async () => {
     await applyEvent(deps(), event({}));
-    expect(await applyEvent(deps(), event({}))).toBe('replayed');
+    expect((await applyEvent(deps(), event({}))).outcome).toBe('replayed');
     expect(opened).toHaveLength(1);
   });
 
@@ -112,7 +101,7 @@ describe('a call event', () => {
 
   it('records why nothing opened when the template is missing', async () => {
     const bare = validateSettings({ crm: { origin: CRM } }).settings;
-    expect(await applyEvent({ ...deps(), settings: bare }, event({}))).toBe('failed');
+    expect((await applyEvent({ ...deps(), settings: bare }, event({}))).outcome).toBe('failed');
     expect((await getCall(db, 'A000001'))?.error).toBe('errTemplateEmpty');
     expect(opened).toEqual([]);
   });
@@ -127,7 +116,7 @@ describe('a call event', () => {
 
   it('records a tab the browser refused to open', async () => {
     const failing = { ...deps(), openUrl: async () => Promise.reject(new Error('no window')) };
-    expect(await applyEvent(failing, event({}))).toBe('failed');
+    expect((await applyEvent(failing, event({}))).outcome).toBe('failed');
     expect((await getCall(db, 'A000001'))?.error).toBe('errTabFailed');
   });
 });

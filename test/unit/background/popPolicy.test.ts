@@ -8,6 +8,7 @@ import { type Db, openDb } from '../../../background/db.ts';
 import { applyEvent, openAction } from '../../../background/popCall.ts';
 import type { CallEvent } from '../../../shared/callEvent.ts';
 import { type Settings, validateSettings } from '../../../shared/settings.ts';
+import { callEvent } from '../../fixtures/calls.ts';
 
 const CRM = 'https://crm.example.com';
 const withSettings = (over: Record<string, unknown> = {}): Settings => {
@@ -25,18 +26,8 @@ const deps = (settings: Settings, agentUser?: string) => ({
   agentUser,
   openUrl: async (url: string) => void opened.push(url),
 });
-const event = (over: Partial<CallEvent>): CallEvent => ({
-  id: `e.${++counter}`,
-  callId: 'A1',
-  state: 'answered',
-  extension: '911',
-  callerId: '05334979714',
-  keypress: '1',
-  direction: 'inbound',
-  at: '2026-11-22T10:00:00.000Z',
-  source: 'generic',
-  ...over,
-});
+const event = (over: Partial<CallEvent>): CallEvent =>
+  callEvent({ id: `e.${++counter}`, callId: 'A1', source: 'generic', ...over });
 
 beforeEach(async () => {
   db = await openDb(`test-${randomUUID()}`);
@@ -63,17 +54,17 @@ beforeEach(async () => {
 describe('pop on state', () => {
   it('pops on answer by default, not on ringing, and only once', async () => {
     const s = withSettings();
-    expect(await applyEvent(deps(s), event({ state: 'ringing' }))).toBe('recorded');
-    expect(await applyEvent(deps(s), event({ state: 'answered' }))).toBe('popped');
-    expect(await applyEvent(deps(s), event({ state: 'answered' }))).toBe('recorded');
-    expect(await applyEvent(deps(s), event({ state: 'hangup' }))).toBe('recorded');
+    expect((await applyEvent(deps(s), event({ state: 'ringing' }))).outcome).toBe('recorded');
+    expect((await applyEvent(deps(s), event({ state: 'answered' }))).outcome).toBe('popped');
+    expect((await applyEvent(deps(s), event({ state: 'answered' }))).outcome).toBe('recorded');
+    expect((await applyEvent(deps(s), event({ state: 'hangup' }))).outcome).toBe('recorded');
     expect(opened).toEqual([`${CRM}/index.php?module=Contacts&view=Detail&record=88`]);
   });
 
   it('pops on ringing when the admin chose it, and not again on answer', async () => {
     const s = withSettings({ popOn: 'ringing' });
-    expect(await applyEvent(deps(s), event({ state: 'ringing' }))).toBe('popped');
-    expect(await applyEvent(deps(s), event({ state: 'answered' }))).toBe('recorded');
+    expect((await applyEvent(deps(s), event({ state: 'ringing' }))).outcome).toBe('popped');
+    expect((await applyEvent(deps(s), event({ state: 'answered' }))).outcome).toBe('recorded');
     expect(opened).toHaveLength(1);
   });
 
@@ -106,13 +97,15 @@ describe('pop on state', () => {
 describe('ring groups', () => {
   it('pops only for the agent who answered', async () => {
     const s = withSettings();
-    expect(await applyEvent(deps(s, 'mehmet'), event({ answeredBy: 'ayse' }))).toBe('recorded');
+    expect((await applyEvent(deps(s, 'mehmet'), event({ answeredBy: 'ayse' }))).outcome).toBe('skipped');
     expect(opened).toEqual([]);
     expect((await getCall(db, 'A1'))?.skipped).toBe('elsewhere');
   });
 
   it('pops for the answerer', async () => {
-    expect(await applyEvent(deps(withSettings(), 'ayse'), event({ answeredBy: 'ayse' }))).toBe('popped');
+    expect((await applyEvent(deps(withSettings(), 'ayse'), event({ answeredBy: 'ayse' }))).outcome).toBe(
+      'popped',
+    );
   });
 });
 
@@ -147,8 +140,8 @@ describe('vtiger preset', () => {
 
   it('maps any digit to any action, e.g. 4 to a search and 9 to nothing', async () => {
     const s = withSettings({ keypressActions: { '4': 'search', '9': 'none' } });
-    expect(await applyEvent(deps(s), event({ callId: 'K4', keypress: '4' }))).toBe('popped');
-    expect(await applyEvent(deps(s), event({ callId: 'K9', keypress: '9' }))).toBe('failed');
+    expect((await applyEvent(deps(s), event({ callId: 'K4', keypress: '4' }))).outcome).toBe('popped');
+    expect((await applyEvent(deps(s), event({ callId: 'K9', keypress: '9' }))).outcome).toBe('failed');
     expect(opened).toHaveLength(1);
     expect((await getCall(db, 'K9'))?.error).toBe('errNoAction');
   });
@@ -157,8 +150,8 @@ describe('vtiger preset', () => {
 describe('pop on ringing with a PBX that reports no ringing', () => {
   it('pops a Logo CRM call (answered only) on its answer', async () => {
     const s = withSettings({ popOn: 'ringing' });
-    expect(await applyEvent(deps(s), event({ callId: 'L1', state: 'answered', source: 'logo' }))).toBe(
-      'popped',
-    );
+    expect(
+      (await applyEvent(deps(s), event({ callId: 'L1', state: 'answered', source: 'logo' }))).outcome,
+    ).toBe('popped');
   });
 });
