@@ -64,7 +64,9 @@ export function buildUrl(template: string, values: TemplateValues, origin: strin
   const actual = httpOrigin(url);
   if (!actual) return { ok: false, error: 'errTemplateUrl' };
   if (actual !== origin) return { ok: false, error: 'errTemplateOrigin' };
-  return { ok: true, url };
+  // What is opened is what was checked: the parsed URL, not the raw string a browser might read
+  // differently (backslashes, tabs, `..` segments).
+  return { ok: true, url: new URL(url).href };
 }
 
 /** Sample values used to check a template when it is saved. */

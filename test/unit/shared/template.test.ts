@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUrl, fillTemplate, unknownPlaceholders } from '../../../shared/template.ts';
+import { buildUrl, fillTemplate, templateValues, unknownPlaceholders } from '../../../shared/template.ts';
 
 const ORIGIN = 'https://crm.example.com';
 
@@ -44,5 +44,36 @@ describe('URL templates', () => {
       ok: true,
       url: `${ORIGIN}/card/42`,
     });
+  });
+
+  it('answers the normalised URL it checked, not the raw filled string', () => {
+    expect(buildUrl(`${ORIGIN}\\card/./x/../{contactId}\t`, { contactId: 'P-7' }, ORIGIN)).toEqual({
+      ok: true,
+      url: `${ORIGIN}/card/P-7`,
+    });
+    expect(buildUrl('/card?id={contactId}', { contactId: 'P 7' }, ORIGIN)).toEqual({
+      ok: true,
+      url: `${ORIGIN}/card?id=P%207`,
+    });
+  });
+
+  it('fills a company card with the company itself and a person with their company', () => {
+    const base = { callerId: '05334979714', callId: 'A1', extension: '911' };
+    expect(templateValues({ ...base, contact: { id: 'C-1', kind: 'company', name: 'Firma' } })).toMatchObject(
+      {
+        contactId: 'C-1',
+        companyId: 'C-1',
+        personId: undefined,
+        company: 'Firma',
+        phone: '05334979714',
+      },
+    );
+    expect(
+      templateValues({
+        ...base,
+        phone: '+905334979714',
+        contact: { id: 'P-7', kind: 'person', name: 'Ayşe', companyId: 'C-1', company: 'Firma' },
+      }),
+    ).toMatchObject({ personId: 'P-7', companyId: 'C-1', company: 'Firma', phone: '+905334979714' });
   });
 });
