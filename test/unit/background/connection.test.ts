@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ConnectionDeps, RelayConnection, type SocketLike } from '../../../background/connection.ts';
-import { webSocketTransport } from '../../../background/transports.ts';
+import { type Transport, webSocketTransport } from '../../../background/transports.ts';
 import type { ConnectionStatus } from '../../../shared/messages.ts';
 import type { ServerMessage } from '../../../shared/protocol.ts';
 import { callEvent, welcome } from '../../fixtures/calls.ts';
@@ -152,5 +152,176 @@ describe('relay connection', () => {
     h.conn.ensure();
     await tick();
     expect(h.sockets).toHaveLength(1);
+  });
+});
+
+describe('an event whose handling fails', () => {
+  /** A connection whose event store fails the first `failures` writes (IndexedDB quota, closed). */
+  function failingStore(failures: number, over: Partial<ConnectionDeps> = {}) {
+    let left = failures;
+    const handled: string[] = [];
+    const h = harness('r1.1', {
+      eventRetryMs: [0, 0],
+      onEvent: async (e) => {
+        if (left-- > 0) throw new Error('QuotaExceededError');
+        handled.push(e.id);
+      },
+      ...over,
+    });
+    return { ...h, handled };
+  }
+
+  async function deliver(h: ReturnType<typeof harness>, ...ids: string[]) {
+    h.conn.ensure();
+    await tick();
+    const s = h.sockets.at(-1) as FakeSocket;
+    s.open();
+    s.deliver(welcome('r1.9'));
+    for (const id of ids) s.deliver(call(id));
+    // Retries wait on timers: fire them until the chain settles.
+    for (let i = 0; i < 20; i++) {
+      await tick();
+      for (const t of h.pending().filter((t) => t.ms === 0)) {
+        t.cleared = true;
+        t.fn();
+      }
+    }
+    await h.conn.idle();
+    return s;
+  }
+
+  it('is retried, and the cursor passes it only once it was handled', async () => {
+    const h = failingStore(2);
+    await deliver(h, 'r1.2', 'r1.3');
+    expect(h.handled).toEqual(['r1.2', 'r1.3']);
+    expect(h.store.cursor).toBe('r1.3');
+  });
+
+  it('still failing, it is marked failed before the cursor moves past it', async () => {
+    const marked: string[] = [];
+    const h = failingStore(3, {
+      onEventFailed: async (e, error) => void marked.push(`${e.id} ${error}`),
+    });
+    await deliver(h, 'r1.2', 'r1.3');
+    expect(marked).toEqual(['r1.2 Error: QuotaExceededError']);
+    expect(h.handled).toEqual(['r1.3']);
+    expect(h.store.cursor).toBe('r1.3');
+  });
+
+  it('when it cannot even be marked, the cursor stays before it and the stream restarts from there', async () => {
+    const h = failingStore(99, {
+      onEventFailed: async () => {
+        throw new Error('storage full');
+      },
+    });
+    const first = await deliver(h, 'r1.2', 'r1.3');
+    expect(h.store.cursor, 'no later event may step past the unhandled one').toBe('r1.1');
+    expect(first.closed).toBeDefined();
+    // The restart says hello with the cursor before the failed event, so the relay replays it.
+    h.pending()
+      .find((t) => t.ms === 0)
+      ?.fn();
+    await tick();
+    const second = h.sockets.at(-1) as FakeSocket;
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent).toEqual([{ type: 'hello', token: 'agent-token', after: 'r1.1' }]);
+  });
+});
+
+describe('transport fallback', () => {
+  /** A transport that records its starts and lets the test drive the sink. */
+  function fakeTransport(kind: Transport['kind']) {
+    const starts: { after: string; sink: Parameters<Transport['start']>[1]; stopped: boolean }[] = [];
+    const transport: Transport = {
+      kind,
+      start(after, sink) {
+        const run = { after, sink, stopped: false };
+        starts.push(run);
+        return () => void (run.stopped = true);
+      },
+    };
+    return { transport, starts };
+  }
+
+  it('falls back from a WebSocket that cannot open to SSE, then long-poll, with the same cursor', async () => {
+    const ws = fakeTransport('websocket');
+    const sse = fakeTransport('sse');
+    const lp = fakeTransport('longpoll');
+    const kinds: string[] = [];
+    const h = harness('r1.4', {
+      transports: [ws.transport, sse.transport, lp.transport],
+      onTransport: (kind) => void kinds.push(kind),
+    });
+    const fire = async () => {
+      h.pending().at(-1)?.fn();
+      await tick();
+    };
+    h.conn.ensure();
+    await tick();
+    ws.starts[0]?.sink.ended('socket closed (1006)');
+    await fire();
+    ws.starts[1]?.sink.ended('socket closed (1006)');
+    await fire();
+    expect(kinds).toEqual(['sse']);
+    expect(sse.starts[0]?.after).toBe('r1.4');
+    sse.starts[0]?.sink.ended('SSE answered 502');
+    await fire();
+    sse.starts[1]?.sink.ended('SSE answered 502');
+    await fire();
+    expect(kinds).toEqual(['sse', 'longpoll']);
+    const poll = lp.starts[0];
+    expect(poll?.after).toBe('r1.4');
+    poll?.sink.opened();
+    expect(h.conn.current).toMatchObject({ state: 'connected', transport: 'longpoll' });
+    poll?.sink.event(callEvent({ id: 'r1.5', callId: 'r1.5' }));
+    await h.conn.idle();
+    expect(h.events).toEqual(['r1.5']);
+    expect(h.store.cursor).toBe('r1.5');
+  });
+
+  it('moves back to the WebSocket when the probe opens one', async () => {
+    const ws = fakeTransport('websocket');
+    const sse = fakeTransport('sse');
+    const probes: FakeSocket[] = [];
+    const kinds: string[] = [];
+    const h = harness('r1.4', {
+      transports: [ws.transport, sse.transport],
+      initialTransport: 'sse',
+      probeMs: 60_000,
+      probeSocket: () => {
+        const s = new FakeSocket();
+        probes.push(s);
+        return s;
+      },
+      onTransport: (kind) => void kinds.push(kind),
+    });
+    h.conn.ensure();
+    await tick();
+    const running = sse.starts[0];
+    running?.sink.opened();
+    h.timers.find((t) => t.ms === 60_000 && !t.cleared)?.fn();
+    expect(probes).toHaveLength(1);
+    (probes[0] as FakeSocket).open();
+    expect(probes[0]?.closed, 'the probe socket is only a test').toBe(1000);
+    expect(running?.stopped).toBe(true);
+    expect(kinds).toEqual(['websocket']);
+    h.pending()
+      .find((t) => t.ms === 0)
+      ?.fn();
+    await tick();
+    expect(ws.starts[0]?.after).toBe('r1.4');
+  });
+
+  it('tells the worker when the relay answers the cursor with resync', async () => {
+    let resyncs = 0;
+    const h = harness('old.1', { onResync: () => void resyncs++ });
+    h.conn.ensure();
+    await tick();
+    const s = h.sockets[0] as FakeSocket;
+    s.open();
+    s.deliver(welcome('r2.9'));
+    s.deliver({ type: 'resync', cursor: 'r2.9' });
+    expect(resyncs).toBe(1);
   });
 });
