@@ -240,6 +240,16 @@ describe('showing it', () => {
     expect(created).toHaveLength(1);
   });
 
+  it('says the pop opened in a new tab because the reused pop tab held unsaved work', async () => {
+    const { api, created } = fakeApi(true);
+    await showCallNotification(api, call(), settingsWith({ notifications: false }), {
+      tabId: 5,
+      pendingKept: true,
+    });
+    expect(created).toHaveLength(1);
+    expect(created[0]?.options.message).toContain('notifPendingKept');
+  });
+
   it('a browser that refuses buttons still gets the basic form, and no button actions', async () => {
     const { api, created, records } = fakeApi(true, true);
     await showCallNotification(api, call(), settingsWith({ focusPolicy: 'keep' }));

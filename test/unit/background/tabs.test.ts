@@ -38,6 +38,30 @@ function fakeBrowser(opts: { noWindow?: boolean } = {}) {
 const previous = (tabId: number) => ({ tabId, url: 'x', at: '' });
 
 describe('openTab', () => {
+  it('reuses the pop tab only after the pending-work guard says it holds no unsaved work', async () => {
+    const b = fakeBrowser();
+    const first = await openTab(b.api, 'https://crm/a', { tabPolicy: 'reuse', focusPolicy: 'focus' });
+    const asked: number[] = [];
+    const opts = (busy: boolean) => ({
+      tabPolicy: 'reuse' as const,
+      focusPolicy: 'focus' as const,
+      previous: previous(first.tabId as number),
+      holdsWork: async (tab: { tabId: number }) => {
+        asked.push(tab.tabId);
+        return busy;
+      },
+    });
+    // The agent is typing in the pop tab: the next call opens beside it and says why.
+    const kept = await openTab(b.api, 'https://crm/b', opts(true));
+    expect(kept).toMatchObject({ pendingKept: true });
+    expect(kept.tabId).not.toBe(first.tabId);
+    expect(b.tabs.get(first.tabId as number)?.url, 'the busy tab is left as it was').toBe('https://crm/a');
+    // A clean pop tab is reused as before.
+    const reused = await openTab(b.api, 'https://crm/c', opts(false));
+    expect(reused).toEqual({ tabId: first.tabId, windowId: 1 });
+    expect(asked).toEqual([first.tabId, first.tabId]);
+  });
+
   it('opens a new, focused tab per pop by default', async () => {
     const b = fakeBrowser();
     await openTab(b.api, 'https://crm/a', { tabPolicy: 'new', focusPolicy: 'focus', previous: previous(1) });
