@@ -15,7 +15,7 @@ export type ServerMessage =
   | { type: 'heartbeat'; at: string }
   | {
       type: 'error';
-      code: 'unauthorized' | 'bad-request' | 'auth-timeout' | 'too-many-connections';
+      code: 'unauthorized' | 'bad-request' | 'auth-timeout' | 'too-many-connections' | 'too-many-failures';
       reason: string;
     };
 

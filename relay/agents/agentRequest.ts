@@ -2,6 +2,7 @@
 // token is checked in an onRequest hook, before the route's schema looks at the input, so a caller
 // without a token learns nothing but 401. The agent found is kept on the request for the handler.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authFailed, throttled } from '../http/authThrottle.ts';
 import { badRequest, sendError, unauthorized } from '../http/httpErrors.ts';
 import { bearerToken } from '../http/secrets.ts';
 import type { AgentConfig } from './agentConfig.ts';
@@ -40,6 +41,7 @@ export function requireAgent(agents: AgentDirectory, options: RequireAgentOption
     const query = request.query as Record<string, unknown>;
     const queryToken = options.queryToken && typeof query.token === 'string' ? query.token : undefined;
     const token = bearerToken(request.headers.authorization) ?? queryToken;
+    if (throttled('agent', request, reply)) return reply;
     if (!token) {
       const how = options.queryToken
         ? 'Authorization: Bearer TOKEN (or ?token=)'
@@ -49,6 +51,7 @@ export function requireAgent(agents: AgentDirectory, options: RequireAgentOption
     const agent = await agents.byToken(token);
     if (!agent) {
       request.log.warn(`${options.what ?? 'agent request'}: unknown agent token`);
+      authFailed('agent', request);
       return unauthorized(reply, 'unknown agent token');
     }
     request.agent = agent;

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import type { Clock } from '../http/clock.ts';
+import type { Limits } from '../http/limits.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { EventLog } from '../store/eventLog.ts';
 import type { Presence } from '../store/presence.ts';
@@ -23,6 +24,8 @@ export interface DeliveryDeps {
   authTimeoutMs: number;
   /** Overrides `delivery.longPollMs` (tests). */
   longPollMs?: number;
+  /** Caps on sockets that have not said hello; defaults when absent. */
+  limits?: Pick<Limits, 'maxPendingStreams' | 'maxPendingStreamsPerAddress'>;
 }
 
 export function registerDelivery(app: FastifyInstance, deps: DeliveryDeps): void {
@@ -48,6 +51,9 @@ export function registerDelivery(app: FastifyInstance, deps: DeliveryDeps): void
     sessions,
     heartbeatMs,
     authTimeoutMs: deps.authTimeoutMs,
+    allowedOrigins: delivery.allowedOrigins,
+    maxPending: deps.limits?.maxPendingStreams,
+    maxPendingPerAddress: deps.limits?.maxPendingStreamsPerAddress,
   });
   registerLongPoll(app, {
     agents,

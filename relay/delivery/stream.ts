@@ -2,7 +2,7 @@
 // A browser cannot send headers on a WebSocket, so the token comes in the first message.
 // Delivery order: welcome, resync if the cursor is older than the log, the replay of what the agent
 // missed, then live events; AgentFeed (delivery.ts) guarantees each once and in order.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../../shared/protocol.ts';
 import { ErrorBody } from '../../shared/wire/common.ts';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import type { AuthThrottle } from '../http/authThrottle.ts';
 import type { Clock } from '../http/clock.ts';
 import { sendError } from '../http/httpErrors.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -27,8 +28,8 @@ import type { Presence } from '../store/presence.ts';
 import { AgentFeed } from './agentFeed.ts';
 import { DEFAULT_MAX_CONNECTIONS_PER_AGENT } from './deliveryConfig.ts';
 import { type AgentSession, type EndReason, SessionRegistry } from './sessions.ts';
+import { originAllowed, PendingStreams } from './streamGate.ts';
 
-/** Close code when no hello arrived in time (shared/protocol.ts has none for this yet). */
 /** Client messages are tiny; anything bigger is an attack or a bug. */
 export const MAX_CLIENT_MESSAGE = 4096;
 /** A client this far behind is not reading; it is closed and resumes from its cursor later. */
@@ -44,6 +45,19 @@ export interface StreamOptions {
   metrics?: Metrics;
   /** Shared with the other transports for the per-agent limit; one is made when absent. */
   sessions?: SessionRegistry;
+  /** Web origins allowed besides extension pages (`delivery.allowedOrigins`). */
+  allowedOrigins?: readonly string[];
+  /** Sockets that have not said hello yet: in all and per client address. */
+  maxPending?: number;
+  maxPendingPerAddress?: number;
+}
+
+interface Client {
+  address: string;
+  log: FastifyBaseLogger;
+  throttle?: AuthThrottle;
+  /** Frees this socket's place among those waiting for hello. */
+  release: () => void;
 }
 
 type Parsed = { ok: true; message: ClientMessage } | { ok: false; reason: string };
@@ -75,10 +89,10 @@ const END_CLOSE: Record<EndReason, [number, string]> = {
 
 function serve(
   socket: WebSocket,
-  log: FastifyBaseLogger,
+  client: Client,
   options: StreamOptions & { sessions: SessionRegistry },
-  remoteAddress?: string,
 ): void {
+  const { log, address: remoteAddress, throttle } = client;
   let session: AgentSession | undefined;
   let feed: AgentFeed | undefined;
   let helloSeen = false;
@@ -99,7 +113,7 @@ function serve(
     at: new Date(options.clock.now()).toISOString(),
   });
   const refuse = (
-    code: 'unauthorized' | 'auth-timeout' | 'too-many-connections',
+    code: 'unauthorized' | 'auth-timeout' | 'too-many-connections' | 'too-many-failures',
     reason: string,
     closeCode: number,
   ) => {
@@ -112,13 +126,22 @@ function serve(
   );
 
   const hello = async (token: string, after: string) => {
+    const wait = throttle?.check('agent', remoteAddress);
+    if (throttle && wait && !wait.ok)
+      return refuse(
+        'too-many-failures',
+        throttle.reason('agent', wait.retryAfterSeconds),
+        CLOSE_TOO_MANY_CONNECTIONS,
+      );
     const me = await options.agents.byToken(token);
     if (closed) return;
     if (!me) {
       log.warn('stream: unknown agent token');
+      throttle?.failed('agent', remoteAddress);
       return refuse('unauthorized', 'unknown agent token', CLOSE_UNAUTHORIZED);
     }
     clearTimeout(authTimer);
+    client.release();
     session =
       options.sessions.open({
         agent: me,
@@ -193,6 +216,7 @@ function serve(
   });
   socket.on('close', (code) => {
     closed = true;
+    client.release();
     clearTimeout(authTimer);
     if (heartbeat) clearInterval(heartbeat);
     feed?.close();
@@ -215,6 +239,18 @@ export function registerStream(app: FastifyInstance, options: StreamOptions): vo
     sessions = own;
   }
   const withSessions = { ...options, sessions };
+  const pending = new PendingStreams(options.maxPending ?? 500, options.maxPendingPerAddress ?? 20);
+  const allowed = options.allowedOrigins ?? [];
+  // Before the upgrade: a page of another site gets a plain 403 and never a socket.
+  const checkOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (originAllowed(origin, allowed)) return undefined;
+    request.log.warn({ origin }, 'stream: origin refused');
+    return sendError(reply, 403, {
+      error: 'forbidden-origin',
+      reason: `origin ${origin} may not open the agent stream (add it to delivery.allowedOrigins)`,
+    });
+  };
   app.route({
     method: 'GET',
     url: '/v1/stream',
@@ -226,15 +262,34 @@ export function registerStream(app: FastifyInstance, options: StreamOptions): vo
       security: NO_AUTH,
       response: {
         101: Type.Null({ description: 'switching protocols' }),
+        403: ErrorBody,
         426: ErrorBody,
+        429: ErrorBody,
       },
     },
+    onRequest: checkOrigin,
     // Someone trying the URL with curl or a browser learns what it is instead of a bare 404.
     handler: (_request, reply) =>
       sendError(reply, 426, {
         error: 'upgrade-required',
         reason: 'this is a WebSocket endpoint (shared/protocol.ts)',
       }),
-    wsHandler: (socket, request) => serve(socket, request.log, withSessions, request.ip),
+    wsHandler: (socket, request) => {
+      const place = pending.admit(request.ip);
+      if (!place.ok) {
+        request.log.warn({ address: request.ip }, 'stream: too many sockets waiting for hello');
+        const refusal: ServerMessage = { type: 'error', code: 'too-many-connections', reason: place.reason };
+        socket.send(JSON.stringify(refusal));
+        socket.close(CLOSE_TOO_MANY_CONNECTIONS, 'too-many-connections');
+        return;
+      }
+      const client = {
+        address: request.ip,
+        log: request.log,
+        throttle: request.server.authThrottle,
+        release: place.release,
+      };
+      serve(socket, client, withSessions);
+    },
   });
 }

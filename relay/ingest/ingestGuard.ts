@@ -4,6 +4,7 @@
 // only for those routes is the secret looked for after reading the body.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import { authFailed } from '../http/authThrottle.ts';
 import type { Clock } from '../http/clock.ts';
 import type { RateLimiter } from '../http/rateLimit.ts';
 import { bearerToken } from '../http/secrets.ts';
@@ -61,9 +62,16 @@ export function createGuard(deps: GuardDeps) {
     candidates: (string | undefined)[],
   ) => {
     const { route } = state;
+    const wait = request.server.authThrottle?.check('pbx', request.ip);
+    if (wait && !wait.ok) {
+      reply.header('Retry-After', String(wait.retryAfterSeconds));
+      const reason = request.server.authThrottle?.reason('pbx', wait.retryAfterSeconds) ?? '';
+      return refuse(reply, route.format, 429, 'auth-throttled', reason);
+    }
     const found = findSource(candidates, deps.sources);
     if (!found.ok) {
       if (route.agentToken) for (const c of candidates) if (c && (await deps.agents.byToken(c))) return;
+      if (candidates.some(Boolean)) authFailed('pbx', request);
       return refuse(reply, route.format, 401, 'unauthorized', found.reason);
     }
     const source = found.source;
@@ -153,7 +161,10 @@ export function createGuard(deps: GuardDeps) {
         rawBody: raw ?? Buffer.alloc(0),
         nowMs: deps.clock.now(),
       });
-      if (!check.ok) return refuse(reply, route.format, 401, check.label, check.reason);
+      if (!check.ok) {
+        authFailed('pbx', request);
+        return refuse(reply, route.format, 401, check.label, check.reason);
+      }
     }
   };
 

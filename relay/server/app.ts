@@ -14,11 +14,14 @@ import { registerContactsRoutes } from '../contacts/contactsRoutes.ts';
 import { registerDiagnosticsRoutes } from '../delivery/diagnosticsRoute.ts';
 import { registerDelivery } from '../delivery/registerDelivery.ts';
 import { MAX_CLIENT_MESSAGE } from '../delivery/stream.ts';
+import { AuthThrottle } from '../http/authThrottle.ts';
 import { type Clock, systemClock } from '../http/clock.ts';
+import { capConnections } from '../http/connectionCaps.ts';
 import { registerCors } from '../http/cors.ts';
 import { BODY_LIMIT, errorHandler, notFound } from '../http/httpErrors.ts';
 import { type LogOptions, loggerOptions } from '../http/logging.ts';
 import { Metrics } from '../http/metrics.ts';
+import type { TrustProxy } from '../http/trustProxy.ts';
 import { AJV_OPTIONS, schemaErrorFormatter } from '../http/validation.ts';
 import { createCallPipeline } from '../ingest/callPipeline.ts';
 import { registerIngest } from '../ingest/registerIngest.ts';
@@ -60,12 +63,27 @@ export const AUTH_TIMEOUT_MS = 10_000;
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
+  const { limits } = config;
   const app = Fastify({
     logger: loggerOptions(deps.logger ?? {}),
     bodyLimit: BODY_LIMIT,
     ajv: AJV_OPTIONS,
     schemaErrorFormatter,
+    trustProxy: proxyTrust(config.listen.trustProxy),
+    // Slow clients cannot hold a connection open for good: the whole request must arrive in time,
+    // and a socket silent both ways is closed (long-polls answer before this).
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    // Between requests on a kept-alive connection Node uses this timer instead.
+    keepAliveTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks the two timeouts above this often (30 s by default, too coarse for them).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  capConnections(app, limits);
+  app.decorate('authThrottle', new AuthThrottle(clock, limits));
   // Tests may pass their own log and presence; otherwise the config's backend serves both.
   const metrics = deps.metrics ?? new Metrics();
   const stores =
@@ -123,6 +141,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
       authTimeoutMs: deps.authTimeoutMs ?? AUTH_TIMEOUT_MS,
       longPollMs: deps.longPollMs,
+      limits,
     });
   });
   // Registered after the OpenAPI plugin, so every route below is in `/openapi.json`.
@@ -132,7 +151,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerDiagnosticsRoutes(api, { agents, pipeline, clock });
     if (agents instanceof ManagedAgentDirectory) {
       registerAdminRoutes(api, { adminToken: config.adminToken, agents, presence, clock });
-      registerPairingRoute(api, { agents, clock });
+      registerPairingRoute(api, { agents, clock, limits });
     }
     api.get('/metrics', { schema: METRICS_SCHEMA }, async (_request, reply) =>
       reply.type(metrics.contentType).send(await metrics.render()),
@@ -140,6 +159,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   if (config.demoCrm) registerDemoCrm(app, feed);
   return app;
+}
+
+/** Fastify takes a hop count as a function of the hop (its types lack the number form). */
+function proxyTrust(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 function memoryAgents(config: RelayConfig, clock: Clock): ManagedAgentDirectory {

@@ -6,6 +6,8 @@ import { type AgentConfig, parseAgentsConfig } from '../agents/agentConfig.ts';
 import type { ContactsSource } from '../contacts/contactSources.ts';
 import { type DeliveryConfig, parseDeliveryConfig } from '../delivery/deliveryConfig.ts';
 import { ConfigError, fail, integer, object, secret, text } from '../http/configFields.ts';
+import { type Limits, parseLimits } from '../http/limits.ts';
+import { parseTrustProxy, type TrustProxy } from '../http/trustProxy.ts';
 import { type IngestConfig, parseIngestConfig } from '../ingest/pbxSources.ts';
 import { parseStoreConfig, STORE_FIELDS, type StoreSettings } from '../store/storeConfig.ts';
 
@@ -13,7 +15,7 @@ export type { AgentConfig };
 export { ConfigError };
 
 export interface RelayConfig {
-  listen: { host: string; port: number };
+  listen: { host: string; port: number; trustProxy: TrustProxy };
   pbx: { secret: string };
   /** PBX sources (secrets, formats, HMAC, IPs, rates), adapter options and CRM links: relay/pbxSources.ts. */
   ingest: IngestConfig;
@@ -30,6 +32,8 @@ export interface RelayConfig {
   store: StoreSettings;
   /** Connection limit and long-poll wait (relay/deliveryConfig.ts); absent = defaults. */
   delivery?: DeliveryConfig;
+  /** Timeouts and caps against clients that hold connections or guess credentials (http/limits.ts). */
+  limits: Limits;
 }
 
 const TOP_LEVEL = new Set<string>([
@@ -43,6 +47,7 @@ const TOP_LEVEL = new Set<string>([
   'contacts',
   'demoCrm',
   'delivery',
+  'limits',
 ]);
 
 /** Validates a parsed config. `baseDir` is the config file's directory (contacts.file is relative to it). */
@@ -51,6 +56,9 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
   for (const key of Object.keys(c)) if (!TOP_LEVEL.has(key)) fail(key, 'is not a known field');
 
   const listen = c.listen === undefined ? {} : object(c.listen, 'listen');
+  for (const key of Object.keys(listen))
+    if (!['host', 'port', 'trustProxy'].includes(key)) fail(`listen.${key}`, 'is not a known field');
+  const delivery = parseDeliveryConfig(c.delivery);
   const pbx = object(c.pbx, 'pbx');
   const { ingest, secret: pbxSecret } = parseIngestConfig(pbx, c.crm, fail);
   const agents = parseAgentsConfig(c.agents);
@@ -58,6 +66,7 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
     listen: {
       host: listen.host === undefined ? '127.0.0.1' : text(listen.host, 'listen.host', 255),
       port: listen.port === undefined ? 8787 : integer(listen.port, 'listen.port', 0, 65535),
+      trustProxy: parseTrustProxy(listen.trustProxy),
     },
     pbx: { secret: pbxSecret },
     ingest,
@@ -66,7 +75,8 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
     contacts: null,
     demoCrm: false,
     store: parseStoreConfig(c, baseDir),
-    delivery: parseDeliveryConfig(c.delivery),
+    delivery,
+    limits: parseLimits(c.limits, delivery.longPollMs),
   };
   if (c.contacts !== undefined) {
     const contacts = object(c.contacts, 'contacts');

@@ -25,7 +25,7 @@ describe('relay config', () => {
       { ...rawConfig({ contacts: { file: 'data/contacts.csv' } }), listen: undefined },
       '/etc/screenpop',
     );
-    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8787, trustProxy: false });
     expect(config.contacts).toEqual({ file: '/etc/screenpop/data/contacts.csv' });
     expect(config.store.retention.perKey).toBe(1000);
     expect(config.demoCrm).toBe(false);
@@ -97,7 +97,7 @@ describe('sample files', () => {
 
   it('the sample config loads, with ayse on 911 and mehmet on 912', () => {
     const config = loadConfig(sample('config.json'));
-    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8787, trustProxy: false });
     expect(config.agents.map((a) => [a.user, a.extensions])).toEqual([
       ['ayse', ['911']],
       ['mehmet', ['912']],

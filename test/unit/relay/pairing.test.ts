@@ -1,14 +1,14 @@
 // One-time pairing codes: the admin issues one for an agent, the agent's browser trades it once for
 // its own token.
 import { describe, expect, it } from 'vitest';
-import { PAIR_RATE_PER_MINUTE } from '../../../relay/admin/pairingRoute.ts';
 import { normalizePairingCode, PAIRING_TTL_MS } from '../../../relay/agents/agentChanges.ts';
+import { DEFAULT_LIMITS } from '../../../relay/http/limits.ts';
 import { buildApp } from '../../../relay/server/app.ts';
 import { ADMIN_TOKEN, fakeClock, testConfig } from './helpers.ts';
 
-function setup() {
+function setup(extra: Record<string, unknown> = {}) {
   const clock = fakeClock();
-  const app = buildApp({ config: testConfig(), logger: false, clock });
+  const app = buildApp({ config: testConfig(extra), logger: false, clock });
   const issue = (user: string) =>
     app.inject({
       method: 'POST',
@@ -69,12 +69,37 @@ describe('pairing codes', () => {
   it('refuses junk with a reason and slows down guessing per address', async () => {
     const { pair } = setup();
     expect((await pair(42)).statusCode).toBe(400);
-    for (let i = 0; i < PAIR_RATE_PER_MINUTE; i++)
+    for (let i = 0; i < DEFAULT_LIMITS.pairingPerAddressPerMinute; i++)
       expect((await pair('AAAA-AAAA', '10.9.9.9')).statusCode).toBe(404);
     const limited = await pair('AAAA-AAAA', '10.9.9.9');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
     // Another address is not slowed down.
     expect((await pair('AAAA-AAAA', '10.9.9.10')).statusCode).toBe(404);
+  });
+
+  it('slows down guessing spread over many addresses, for all of them', async () => {
+    const { pair } = setup({ limits: { pairingPerMinute: 30 } });
+    for (let i = 0; i < 30; i++) expect((await pair('AAAA-AAAA', `10.1.0.${i}`)).statusCode).toBe(404);
+    const limited = await pair('AAAA-AAAA', '10.1.1.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().reason).toMatch(/on this relay/);
+  });
+
+  it('gives one agent at most pairingPerAgentPerHour tokens an hour, and a refused code stays valid', async () => {
+    // Six an hour: one more every ten minutes, within a code's fifteen.
+    const { issue, pair, clock } = setup({ limits: { pairingPerAgentPerHour: 6 } });
+    for (let i = 0; i < 6; i++) {
+      const { code } = (await issue('ayse')).json();
+      expect((await pair(code, `10.2.0.${i}`)).statusCode).toBe(200);
+    }
+    const { code } = (await issue('ayse')).json();
+    const refused = await pair(code, '10.2.0.9');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().reason).toMatch(/agent ayse was paired 6 times this hour/);
+    // Another agent is not held back, and Ayşe's code works once the hour has passed.
+    expect((await pair((await issue('mehmet')).json().code, '10.2.0.10')).statusCode).toBe(200);
+    clock.advance(11 * 60_000);
+    expect((await pair(code, '10.2.0.9')).statusCode).toBe(200);
   });
 });
