@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { EventTrace } from '../shared/diagnostics.ts';
+import type { DiagnosticNote, EventTrace } from '../shared/diagnostics.ts';
 import type { ConnectionStatus } from '../shared/messages.ts';
 import browser from '../shared/platform/browser.ts';
 import { send, t } from '../shared/ui/messageClient.ts';
@@ -9,6 +9,7 @@ import {
   diagnosticsJson,
   formatOffset,
   newestFirst,
+  noteText,
   outcomeKey,
   stateKey,
   stepKey,
@@ -26,9 +27,14 @@ interface TestResult {
 /** The worker's event trace, re-read whenever the worker bumps the queue (one bump per event). */
 function useEvents() {
   const [events, setEvents] = useState<EventTrace[] | null>(null);
+  const [notes, setNotes] = useState<DiagnosticNote[]>([]);
   const refresh = useCallback(() => {
     send('diagnostics.events', undefined).then(
-      (res) => res && setEvents(res.events),
+      (res) => {
+        if (!res) return;
+        setEvents(res.events);
+        setNotes(res.notes ?? []);
+      },
       () => setEvents((prev) => prev ?? []),
     );
   }, []);
@@ -40,7 +46,29 @@ function useEvents() {
     refresh();
     return () => browser.storage.onChanged.removeListener(onChanged);
   }, [refresh]);
-  return { events, refresh };
+  return { events, notes, refresh };
+}
+
+/** Resyncs, events that could not be handled and transport changes, newest first. */
+function NotesList({ notes, locale }: { notes: DiagnosticNote[]; locale: string }) {
+  const format = useMemo(
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' }),
+    [locale],
+  );
+  const time = (iso: string) => format.format(new Date(iso));
+  if (!notes.length) return null;
+  return (
+    <>
+      <h3>{t('diagNotesTitle')}</h3>
+      <ul class="diag-notes" data-testid="diag-notes">
+        {notes.map((n) => (
+          <li key={`${n.at} ${n.kind}`} data-kind={n.kind}>
+            <time dateTime={n.at}>{time(n.at)}</time> {noteText(n, t, time)}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
 }
 
 function Steps({ trace, locale }: { trace: EventTrace; locale: string }) {
@@ -103,7 +131,7 @@ function EventsTable({ events, locale }: { events: EventTrace[]; locale: string 
 /** Send a test call and watch its steps; the last 100 events; everything as a JSON file. */
 export function DiagnosticsSection({ connection }: { connection: ConnectionStatus | null }) {
   const locale = useMemo(() => pageLocale(t).lang, []);
-  const { events, refresh } = useEvents();
+  const { events, notes, refresh } = useEvents();
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<TestResult | null>(null);
 
@@ -123,7 +151,7 @@ export function DiagnosticsSection({ connection }: { connection: ConnectionStatu
   const exportFile = async () => {
     const [{ settings }, latest] = await Promise.all([
       send('settings.get', undefined).catch(() => ({ settings: null })),
-      send('diagnostics.events', undefined).catch(() => ({ events: events ?? [] })),
+      send('diagnostics.events', undefined).catch(() => ({ events: events ?? [], notes })),
     ]);
     const json = diagnosticsJson({
       now: new Date(),
@@ -132,6 +160,7 @@ export function DiagnosticsSection({ connection }: { connection: ConnectionStatu
       connection,
       settings,
       events: latest.events,
+      notes: latest.notes,
     });
     const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
     const link = document.createElement('a');
@@ -166,6 +195,7 @@ export function DiagnosticsSection({ connection }: { connection: ConnectionStatu
           <p>{message}</p>
         </div>
       )}
+      <NotesList notes={notes} locale={locale} />
       <h3>{t('diagEventsTitle')}</h3>
       {events === null ? <p class="hint">{t('loading')}</p> : <EventsTable events={events} locale={locale} />}
     </section>

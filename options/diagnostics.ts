@@ -1,8 +1,9 @@
 // Pure helpers of the Diagnostics section: each step's time relative to the relay, the export file.
 import type { CallState } from '../shared/callEvent.ts';
-import type { EventTrace, TraceOutcome } from '../shared/diagnostics.ts';
+import type { DiagnosticNote, EventTrace, TraceOutcome } from '../shared/diagnostics.ts';
 import type { ConnectionStatus } from '../shared/messages.ts';
 import type { Settings } from '../shared/settings.ts';
+import type { Translate } from '../shared/ui/uiText.ts';
 
 export const DIAGNOSTICS_FILE_NAME = 'screenpop-diagnostics.json';
 
@@ -64,6 +65,8 @@ export interface DiagnosticsReport {
   /** The settings without the agent token: a diagnostics file gets mailed around. */
   settings: Omit<Settings, 'agentToken'> | null;
   events: EventTrace[];
+  /** Resyncs, failed events and transport changes the connection noted. */
+  notes: DiagnosticNote[];
 }
 
 export interface ReportInput {
@@ -73,6 +76,7 @@ export interface ReportInput {
   connection: ConnectionStatus | null;
   settings: Settings | null;
   events: readonly EventTrace[];
+  notes?: readonly DiagnosticNote[];
 }
 
 export function diagnosticsReport(input: ReportInput): DiagnosticsReport {
@@ -88,9 +92,22 @@ export function diagnosticsReport(input: ReportInput): DiagnosticsReport {
     connection: input.connection,
     settings,
     events: [...input.events],
+    notes: [...(input.notes ?? [])],
   };
 }
 
 export function diagnosticsJson(input: ReportInput): string {
   return `${JSON.stringify(diagnosticsReport(input), null, 2)}\n`;
+}
+
+/** A note as one line of text; `time` formats its ISO times. */
+export function noteText(note: DiagnosticNote, t: Translate, time: (iso: string) => string): string {
+  switch (note.kind) {
+    case 'resync':
+      return t('diagNote_resync', [note.from ? time(note.from) : '…', time(note.to)]);
+    case 'eventFailed':
+      return t('diagNote_eventFailed', [note.callId, note.error]);
+    case 'transport':
+      return t('diagNote_transport', [t(`transport_${note.transport}`), note.reason]);
+  }
 }

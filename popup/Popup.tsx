@@ -1,8 +1,9 @@
 import { useMemo } from 'preact/hooks';
+import type { ResyncNotice } from '../shared/diagnostics.ts';
 import browser from '../shared/platform/browser.ts';
 import { ConnectionIndicator } from '../shared/ui/ConnectionIndicator.tsx';
 import { t } from '../shared/ui/messageClient.ts';
-import { errorText } from '../shared/ui/uiText.ts';
+import { errorText, pageLocale } from '../shared/ui/uiText.ts';
 import { BusyLight } from './BusyLight.tsx';
 import { CallQueue } from './CallQueue.tsx';
 import { PendingWorkDialog } from './PendingWorkDialog.tsx';
@@ -12,7 +13,7 @@ import { useResume } from './useResume.ts';
 
 /** `firstList`: the queue, asked for before the page rendered anything. */
 export function Popup({ firstList }: { firstList?: FirstList }) {
-  const { calls, connection, loadError } = useQueue(firstList);
+  const { calls, connection, notice, dismissNotice, loadError } = useQueue(firstList);
   const { pendingId, resume, pick, ...guard } = useResume();
   const formats = useMemo(browserFormats, []);
 
@@ -37,6 +38,7 @@ export function Popup({ firstList }: { firstList?: FirstList }) {
             {errorText(problem, t)}
           </p>
         )}
+        {notice && <ResyncBanner notice={notice} onDismiss={dismissNotice} />}
         {connection?.state === 'unconfigured' && (
           <p class="notice" data-testid="setup-hint">
             {t('setupHint')}{' '}
@@ -65,6 +67,27 @@ export function Popup({ firstList }: { firstList?: FirstList }) {
         />
       )}
     </>
+  );
+}
+
+/** Calls may be missing: the relay answered the saved position with resync. */
+function ResyncBanner({ notice, onDismiss }: { notice: ResyncNotice; onDismiss: () => void }) {
+  const format = useMemo(
+    () => new Intl.DateTimeFormat(pageLocale(t).lang, { dateStyle: 'short', timeStyle: 'short' }),
+    [],
+  );
+  // Dates read in their own order inside a right-to-left sentence.
+  const time = (iso: string) => `\u2068${format.format(new Date(iso))}\u2069`;
+  const text = notice.from
+    ? t('resyncNotice', [time(notice.from), time(notice.to)])
+    : t('resyncNoticeNoStart', time(notice.to));
+  return (
+    <p class="notice" role="status" data-testid="resync-notice">
+      {text}{' '}
+      <button type="button" class="link" onClick={onDismiss}>
+        {t('resyncDismiss')}
+      </button>
+    </p>
   );
 }
 

@@ -7,7 +7,7 @@ export interface ConnectionIndicatorProps {
   status: ConnectionStatus | null;
   /**
    * `stacked` (the popup's narrow bar): label over detail, the reason only as a tooltip.
-   * `inline` (the options page): label, detail and the reason side by side, all visible.
+   * `inline` (the options page): label, detail, transport and the reason side by side, all visible.
    */
   layout: 'stacked' | 'inline';
 }
@@ -34,6 +34,11 @@ export function ConnectionIndicator({ status, layout }: ConnectionIndicatorProps
         <>
           {label}
           {detail}
+          {view?.transport && (
+            <span class="conn-detail" data-testid="connection-transport" data-transport={status?.transport}>
+              {view.transport}
+            </span>
+          )}
           {view?.title && <span class="conn-detail">{view.title}</span>}
         </>
       )}

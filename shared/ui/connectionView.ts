@@ -18,6 +18,8 @@ export interface ConnectionView {
   detail: string | null;
   /** The reason, as a tooltip. */
   title: string | undefined;
+  /** How the stream arrives ("via Server-Sent Events"), once the worker reported a transport. */
+  transport: string | null;
 }
 
 export function connectionView(status: ConnectionStatus, t: Translate): ConnectionView {
@@ -27,5 +29,9 @@ export function connectionView(status: ConnectionStatus, t: Translate): Connecti
     const extensions = status.extensions?.filter(Boolean).join(', ') ?? '';
     detail = [status.user, extensions && t('extensionsList', extensions)].filter(Boolean).join(' · ') || null;
   }
-  return { state, label: t(CONNECTION_KEYS[state]), detail, title: status.reason || undefined };
+  const transport =
+    status.transport && state !== 'unconfigured' && state !== 'unauthorized'
+      ? t('connVia', t(`transport_${status.transport}`))
+      : null;
+  return { state, label: t(CONNECTION_KEYS[state]), detail, title: status.reason || undefined, transport };
 }

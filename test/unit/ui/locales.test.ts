@@ -49,6 +49,7 @@ const FIELD_ERROR_CODES = Object.keys({
 
 /** Keys the background puts into QueuedCall.error and calls.resume's error. */
 const BACKGROUND_ERROR_KEYS = [
+  'errEventFailed',
   'errTemplateEmpty',
   'errTemplatePlaceholder',
   'errTemplateUrl',
@@ -61,7 +62,15 @@ const BACKGROUND_ERROR_KEYS = [
 
 /** Messages that read the same in English and in the other language, on purpose. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  all: ['extName', 'sectionCrm', 'fieldErrorLine', 'textDir', 'labelCrmPreset', 'preset_suitecrm'],
+  all: [
+    'extName',
+    'sectionCrm',
+    'fieldErrorLine',
+    'textDir',
+    'labelCrmPreset',
+    'preset_suitecrm',
+    'transport_websocket',
+  ],
   // Product names stay as they are written, except in Persian script.
   tr: ['preset_vtiger'],
   ru: ['preset_vtiger'],

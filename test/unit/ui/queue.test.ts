@@ -143,10 +143,26 @@ describe('text and connection helpers shared by popup and options', () => {
       label: '[conn_connected]',
       detail: 'ayse · [extensionsList:911, 912]',
       title: undefined,
+      transport: null,
     });
     expect(
       connection.connectionView({ state: 'unauthorized', user: 'ayse', reason: 'token revoked' }, fakeT),
-    ).toEqual({ state: 'unauthorized', label: '[conn_unauthorized]', detail: null, title: 'token revoked' });
+    ).toEqual({
+      state: 'unauthorized',
+      label: '[conn_unauthorized]',
+      detail: null,
+      title: 'token revoked',
+      transport: null,
+    });
+  });
+
+  it('names the transport the stream uses', () => {
+    expect(connection.connectionView({ state: 'connected', transport: 'sse' }, fakeT).transport).toBe(
+      '[connVia:[transport_sse]]',
+    );
+    expect(connection.connectionView({ state: 'offline', transport: 'longpoll' }, fakeT).transport).toBe(
+      '[connVia:[transport_longpoll]]',
+    );
   });
 
   it("takes the page's direction and language from the locale the messages came from", () => {
