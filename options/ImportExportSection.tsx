@@ -21,9 +21,20 @@ interface Result {
 }
 
 /** Import lays a file's settings over the stored ones (the background validates); export downloads them. */
-export function ImportExportSection({ reload }: { reload: () => Promise<void> }) {
+export function ImportExportSection({
+  reload,
+  onBusy,
+}: {
+  reload: () => Promise<void>;
+  /** True from the file's pick until the form shows what was imported (Save waits for it). */
+  onBusy?: (busy: boolean) => void;
+}) {
   const [result, setResult] = useState<Result | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusyState] = useState(false);
+  const setBusy = (value: boolean) => {
+    setBusyState(value);
+    onBusy?.(value);
+  };
 
   const importFile = async (input: HTMLInputElement) => {
     const file = input.files?.[0];

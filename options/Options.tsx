@@ -28,12 +28,15 @@ interface SaveResult {
 export function Options() {
   const [saveResult, setSaveResult] = useState<SaveResult | null>(null);
   const [saving, setSaving] = useState(false);
+  // An import under way: the form does not show it yet, so it cannot be saved yet.
+  const [importing, setImporting] = useState(false);
   const clearResult = useCallback(() => setSaveResult(null), []);
   const settings = useSettingsForm(clearResult);
   const status = useStatus();
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
+    if (importing) return;
     setSaving(true);
     try {
       const res = await settings.save();
@@ -92,7 +95,7 @@ export function Options() {
             <PopSection bind={settings.bind} />
             <QueueSettingsSection bind={settings.bind} />
             <div class="save-bar">
-              <button type="submit" id="save" class="primary" disabled={saving}>
+              <button type="submit" id="save" class="primary" disabled={saving || importing}>
                 {saving ? t('saving') : t('save')}
               </button>
               {saveResult && (
@@ -108,7 +111,7 @@ export function Options() {
         )}
         <ContactsSection sync={status.sync} syncing={status.syncing} syncNow={status.syncNow} />
         <AdminSection />
-        <ImportExportSection reload={settings.reload} />
+        <ImportExportSection reload={settings.reload} onBusy={setImporting} />
         <DiagnosticsSection connection={status.connection} />
       </main>
     </>

@@ -10,6 +10,7 @@ import type {
   FocusPolicy,
   PopOn,
   Settings,
+  SettingsChange,
   TabPolicy,
 } from '../shared/settings.ts';
 import { buildUrl, SAMPLE_VALUES, type TemplateError } from '../shared/template.ts';
@@ -140,6 +141,24 @@ export function formToSettings(form: FormState): FormSettings {
 function toInt(text: string): number {
   const trimmed = text.trim();
   return (/^\d{1,9}$/.test(trimmed) ? Number(trimmed) : trimmed) as number;
+}
+
+/**
+ * The fields the agent changed since the form was loaded, as changes to lay over the settings as
+ * they are when saved: a Save never writes back a field it merely showed (an import, another tab
+ * or the policy may have changed it meanwhile).
+ */
+export function formChanges(loaded: FormState, form: FormState): SettingsChange[] {
+  const changes: SettingsChange[] = [];
+  for (const field of FIELDS) {
+    const value = form.values[field];
+    if (value === loaded.values[field]) continue;
+    if (field.startsWith('keypressActions.') && value === '') changes.push({ path: field, remove: true });
+    else if (field === 'notifications') changes.push({ path: field, value: value === 'true' });
+    else if (field.startsWith('queue.')) changes.push({ path: field, value: toInt(value) });
+    else changes.push({ path: field, value });
+  }
+  return changes;
 }
 
 export function withValue(form: FormState, field: FieldName, value: string): FormState {

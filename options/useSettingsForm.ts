@@ -8,6 +8,7 @@ import { send } from '../shared/ui/messageClient.ts';
 import {
   type FieldName,
   type FormState,
+  formChanges,
   formToSettings,
   settingsToForm,
   visibleErrors,
@@ -46,6 +47,8 @@ const NONE: ReadonlySet<string> = new Set();
 /** `onEdit` runs on every change, e.g. to clear a stale "Saved". */
 export function useSettingsForm(onEdit: () => void): SettingsForm {
   const [form, setForm] = useState<FormState | null>(null);
+  // The form as loaded: Save sends only what differs from it.
+  const [loaded, setLoaded] = useState<FormState | null>(null);
   const [storedErrors, setStoredErrors] = useState<FieldError[]>([]);
   const [locked, setLocked] = useState<readonly string[]>([]);
   const [policyErrors, setPolicyErrors] = useState<FieldError[]>([]);
@@ -56,7 +59,9 @@ export function useSettingsForm(onEdit: () => void): SettingsForm {
 
   const reload = useCallback(async () => {
     const res = await send('settings.get', undefined);
-    setForm(settingsToForm(res.settings));
+    const fresh = settingsToForm(res.settings);
+    setForm(fresh);
+    setLoaded(fresh);
     setStoredErrors(res.errors);
     setLocked(res.locked ?? []);
     setPolicyErrors(res.policyErrors ?? []);
@@ -90,9 +95,11 @@ export function useSettingsForm(onEdit: () => void): SettingsForm {
   });
 
   const save = async () => {
-    if (!form) return { ok: false, errors: [] };
+    if (!form || !loaded) return { ok: false, errors: [] };
     setSubmitted(true);
-    const res = await send('settings.save', { settings: formToSettings(form) });
+    // Only the fields changed here, over the settings as they are now (an import may have just
+    // stored others): writing the whole form would put back what it showed before.
+    const res = await send('settings.update', { changes: formChanges(loaded, form) });
     if (res.ok) await reload();
     else setSavedErrors(res.errors);
     return res;

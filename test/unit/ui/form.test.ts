@@ -3,6 +3,7 @@ import {
   describeField,
   FIELDS,
   fieldId,
+  formChanges,
   formToSettings,
   settingsToForm,
   templatePreview,
@@ -10,7 +11,13 @@ import {
   visibleErrors,
   withValue,
 } from '../../../options/form.ts';
-import { defaults, type FieldError, type Settings, validateSettings } from '../../../shared/settings.ts';
+import {
+  applyChanges,
+  defaults,
+  type FieldError,
+  type Settings,
+  validateSettings,
+} from '../../../shared/settings.ts';
 
 const fakeT = (key: string, subs?: string | string[]) =>
   subs === undefined ? `[${key}]` : `[${key}:${([] as string[]).concat(subs).join('|')}]`;
@@ -95,6 +102,43 @@ describe('settingsToForm / formToSettings', () => {
     const fields = validateSettings(wrong).errors.map((e) => e.field);
     expect(fields.length).toBeGreaterThan(5);
     for (const field of fields) expect(FIELDS, `${field} needs a form field`).toContain(field);
+  });
+});
+
+describe('Save writes only what the agent changed (formChanges + applyChanges)', () => {
+  it('keeps settings an import stored after the form loaded, agent token included', () => {
+    // The form loaded a fresh install's settings; then an import stored a relay and a token.
+    const loaded = settingsToForm(settings());
+    const imported = validateSettings({
+      relayUrl: 'http://relay.test',
+      agentToken: 'imported-token-0123456789',
+      crm: { origin: 'http://crm.test', templates: { card: '/card/{contactId}' } },
+    }).settings;
+    // Saved before the form showed the import: nothing changed by hand.
+    expect(formChanges(loaded, loaded)).toEqual([]);
+    const untouched = validateSettings(applyChanges(imported, formChanges(loaded, loaded)).settings);
+    expect(untouched.settings).toEqual(imported);
+    // The agent had changed one field: only that one lands on the imported settings.
+    const edited = withValue(loaded, 'tabPolicy', 'reuse');
+    expect(formChanges(loaded, edited)).toEqual([{ path: 'tabPolicy', value: 'reuse' }]);
+    const saved = validateSettings(applyChanges(imported, formChanges(loaded, edited)).settings).settings;
+    expect(saved).toEqual({ ...imported, tabPolicy: 'reuse' });
+  });
+
+  it('turns each kind of field into its settings value, a cleared digit into a removal', () => {
+    const loaded = settingsToForm(settings());
+    let form = withValue(loaded, 'notifications', 'false');
+    form = withValue(form, 'queue.maxCalls', '200');
+    form = withValue(form, 'keypressActions.2', '');
+    form = withValue(form, 'crm.templates.ticket', '/t/{contactId}');
+    expect(formChanges(loaded, form)).toEqual([
+      { path: 'crm.templates.ticket', value: '/t/{contactId}' },
+      { path: 'keypressActions.2', remove: true },
+      { path: 'notifications', value: false },
+      { path: 'queue.maxCalls', value: 200 },
+    ]);
+    const out = applyChanges(settings(), formChanges(loaded, form)).settings as Settings;
+    expect(out.keypressActions).toEqual({ '1': 'card', '3': 'ticket' });
   });
 });
 
