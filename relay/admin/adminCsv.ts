@@ -1,9 +1,11 @@
 // The mapping as CSV, for admins who keep it in a spreadsheet: columns `user,name,extensions,agentIds`,
-// lists separated by `;`. An import is all or nothing, so it reports every bad line at once.
+// lists separated by `;`. An import is all or nothing, so it reports every bad line at once. The
+// export escapes cells a spreadsheet would run as formulas (a leading `'`); the import removes that
+// escape again, so an export imports unchanged (extensions like `+90…` included).
 
 import { type AgentFields, MAX_AGENTS, MappingError, parseAgentFields } from '../../shared/agentMapping.ts';
 import type { AgentView } from '../agents/agentDirectory.ts';
-import { parseCsv } from '../http/csv.ts';
+import { parseCsv, toCsv, unescapeFormula } from '../http/csv.ts';
 
 export const CSV_COLUMNS = ['user', 'name', 'extensions', 'agentIds'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
@@ -16,15 +18,11 @@ export interface LineProblem {
 
 export type CsvImport = { ok: true; rows: AgentFields[] } | { ok: false; problems: LineProblem[] };
 
-function cell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 export function agentsToCsv(agents: readonly AgentView[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const a of agents)
-    lines.push([a.user, a.name, a.extensions.join(';'), a.agentIds.join(';')].map(cell).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv([
+    CSV_COLUMNS,
+    ...agents.map((a) => [a.user, a.name, a.extensions.join(';'), a.agentIds.join(';')]),
+  ]);
 }
 
 const list = (value: string) =>
@@ -73,7 +71,7 @@ export function csvToAgents(text: string): CsvImport {
     }
     const get = (c: Column) => {
       const i = columns.get(c);
-      return i === undefined ? '' : (fields[i] ?? '');
+      return i === undefined ? '' : unescapeFormula(fields[i] ?? '');
     };
     let row: AgentFields;
     try {

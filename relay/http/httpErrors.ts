@@ -48,7 +48,8 @@ export function errorHandler(
   if (status === 413)
     return sendError(reply, 413, {
       error: 'payload-too-large',
-      reason: `body is larger than ${BODY_LIMIT} bytes`,
+      // The route's own limit (the admin CSV import allows more than the default).
+      reason: `body is larger than ${request.routeOptions?.bodyLimit ?? BODY_LIMIT} bytes`,
     });
   if (error.code === 'FST_ERR_BAD_URL') return badRequest(reply, 'malformed URL');
   if (error instanceof SchemaValidationError) return badRequest(reply, error.message, error.field);

@@ -1,6 +1,7 @@
 // CSV export and import of the mapping through the admin API.
 import { describe, expect, it } from 'vitest';
 import { agentsToCsv, csvToAgents } from '../../../relay/admin/adminCsv.ts';
+import { CSV_BODY_LIMIT } from '../../../relay/admin/adminRoutes.ts';
 import { buildApp } from '../../../relay/server/app.ts';
 import { ADMIN_TOKEN, AYSE_TOKEN, MEHMET_TOKEN, testConfig } from './helpers.ts';
 
@@ -77,6 +78,39 @@ describe('agents CSV', () => {
     const { exportCsv, importCsv } = setup();
     const res = await importCsv((await exportCsv()).body);
     expect(res.json()).toMatchObject({ added: [], changed: [], removed: [], unchanged: 2 });
+  });
+
+  it('escapes cells a spreadsheet would run, and imports its own export back unchanged', () => {
+    const agents = [
+      { user: 'a', name: '=HYPERLINK("http://evil/")', extensions: ['-5'], agentIds: ['@x'], tokens: [] },
+      { user: 'b', name: '+90 532 318 44 71', extensions: ['911'], agentIds: [], tokens: [] },
+      { user: 'c', name: "'=already quoted", extensions: ['912'], agentIds: [], tokens: [] },
+    ];
+    const csv = agentsToCsv(agents);
+    expect(csv.split('\r\n').slice(1, 4)).toEqual([
+      `a,"'=HYPERLINK(""http://evil/"")",'-5,'@x`,
+      "b,'+90 532 318 44 71,911,",
+      "c,''=already quoted,912,",
+    ]);
+    expect(csvToAgents(csv)).toEqual({
+      ok: true,
+      rows: agents.map(({ tokens: _tokens, ...fields }) => fields),
+    });
+  });
+
+  it('answers an import over the limit with 413 naming the real limit (1 MiB)', async () => {
+    const { importCsv, list } = setup();
+    const big = `user,name,extensions,agentIds\n${'x'.repeat(CSV_BODY_LIMIT)}\n`;
+    const res = await importCsv(big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({
+      error: 'payload-too-large',
+      reason: `body is larger than ${CSV_BODY_LIMIT} bytes`,
+    });
+    expect(CSV_BODY_LIMIT).toBe(1024 * 1024);
+    expect(await list()).toHaveLength(2);
+    const fits = `user,name,extensions,agentIds\nayse,${'x'.repeat(100_000)},911,911\n`;
+    expect((await importCsv(fits)).statusCode, 'a body over 64 KiB but under 1 MiB is read').not.toBe(413);
   });
 
   it('previews an import with ?dryRun=true without applying it', async () => {
