@@ -1,72 +1,41 @@
-// Per-source IP allowlists (CIDR). Every address is held as a 128-bit IPv6 number and IPv4 as its
-// IPv4-mapped form ::ffff:a.b.c.d, because a dual-stack socket reports an IPv4 PBX as
-// `::ffff:10.1.2.3`: one representation makes `10.0.0.0/8` match both spellings of that peer.
-import { isIPv4, isIPv6 } from 'node:net';
+// Per-source IP allowlists (CIDR) with ipaddr.js. A dual-stack socket reports an IPv4 PBX as
+// `::ffff:10.1.2.3`, so addresses and rules are brought to one form first: an IPv4-mapped IPv6
+// address is its IPv4 address, and a rule written in the mapped form (`::ffff:172.16.0.0/108`) is
+// the IPv4 rule it stands for; `10.0.0.0/8` then matches both spellings of that peer.
+import ipaddr from 'ipaddr.js';
 
-export interface Cidr {
-  base: bigint;
-  /** Prefix length in the 128-bit space (an IPv4 /8 is /104). */
-  prefix: number;
+export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * IPv4 only as four decimal parts: ipaddr.js also reads the inet_aton forms (`10.0.0`, octal
+ * `010.1.1.1` = 8.1.1.1), which in an allowlist would open a network the admin did not write.
+ */
+function valid(text: string): boolean {
+  return ipaddr.IPv6.isValid(text) || ipaddr.IPv4.isValidFourPartDecimal(text);
 }
 
-const MAPPED = 0xffffn << 32n;
-const ALL = (1n << 128n) - 1n;
-
-function ipv4(text: string): bigint {
-  return text.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-}
-
-function ipv6(text: string): bigint {
-  let head = text;
-  let tail = 0n;
-  let tailGroups = 0;
-  // An embedded IPv4 ending (::ffff:1.2.3.4) stands for the last two 16-bit groups.
-  const v4 = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
-  if (v4?.[1]) {
-    head = text.slice(0, -v4[1].length);
-    if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
-    tail = ipv4(v4[1]);
-    tailGroups = 2;
-  }
-  const [left = '', right] = head.split('::');
-  const groups = (s: string) => (s ? s.split(':').filter((g) => g !== '') : []);
-  const l = groups(left);
-  const r = right === undefined ? [] : groups(right);
-  const missing = 8 - tailGroups - l.length - r.length;
-  const all = [...l, ...Array<string>(right === undefined ? 0 : missing).fill('0'), ...r];
-  const value = all.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
-  return (value << BigInt(tailGroups * 16)) | tail;
-}
-
-/** The address as a 128-bit number (IPv4 as IPv4-mapped IPv6), or null when it is not an IP. */
-export function parseAddress(raw: string): bigint | null {
-  const text = raw.trim().replace(/%.*$/, ''); // a zone id (fe80::1%eth0) is not part of the address
-  if (isIPv4(text)) return MAPPED | ipv4(text);
-  if (isIPv6(text)) return ipv6(text);
-  return null;
+/** The address in the form rules are matched in (IPv4-mapped IPv6 as IPv4), or null when it is not an IP. */
+export function parseAddress(raw: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const text = raw.trim();
+  return valid(text) ? ipaddr.process(text) : null;
 }
 
 /** `10.0.0.0/8`, `::1/128`, or a bare address (one host); null when malformed. */
 export function parseCidr(raw: string): Cidr | null {
-  const [addressText = '', prefixText, extra] = raw.trim().split('/');
-  if (extra !== undefined) return null;
-  const base = parseAddress(addressText);
-  if (base === null) return null;
-  const v4 = isIPv4(addressText.trim());
-  const width = v4 ? 32 : 128;
-  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return null;
-  const bits = prefixText === undefined ? width : Number(prefixText);
-  if (bits > width) return null;
-  const prefix = v4 ? 96 + bits : bits;
-  return { base: base & mask(prefix), prefix };
-}
-
-function mask(prefix: number): bigint {
-  return prefix === 0 ? 0n : (ALL << BigInt(128 - prefix)) & ALL;
-}
-
-export function inCidr(address: bigint, cidr: Cidr): boolean {
-  return (address & mask(cidr.prefix)) === cidr.base;
+  const text = raw.trim();
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  if (!valid(address)) return null;
+  let cidr: Cidr;
+  try {
+    cidr = slash < 0 ? [ipaddr.parse(address), address.includes(':') ? 128 : 32] : ipaddr.parseCIDR(text);
+  } catch {
+    return null;
+  }
+  const [base, bits] = cidr;
+  if (base instanceof ipaddr.IPv6 && base.isIPv4MappedAddress() && bits >= 96)
+    return [base.toIPv4Address(), bits - 96];
+  return cidr;
 }
 
 /** A parsed allowlist; the config parser has already refused malformed entries. */
@@ -83,6 +52,9 @@ export class IpAllowList {
 
   allows(ip: string): boolean {
     const address = parseAddress(ip);
-    return address !== null && this.cidrs.some((cidr) => inCidr(address, cidr));
+    return (
+      address !== null &&
+      this.cidrs.some(([base, bits]) => base.kind() === address.kind() && address.match(base, bits))
+    );
   }
 }

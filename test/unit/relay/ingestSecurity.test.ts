@@ -186,6 +186,20 @@ describe('IP allowlist', () => {
     expect(parseCidr('0.0.0.0/0') && new IpAllowList(['0.0.0.0/0']).allows('8.8.8.8')).toBe(true);
     expect(new IpAllowList(['0.0.0.0/0']).allows('2001:db8::1')).toBe(false);
   });
+
+  it('refuses the legacy IPv4 spellings that would open another network, and keeps v4 and v6 apart', () => {
+    // inet_aton would read 010.1.1.1 as 8.1.1.1 and 10.1 as 10.0.0.1.
+    for (const bad of ['010.1.1.1', '10.1', '0x0a.0.0.1', '10.0.0.0/ 8', ''])
+      expect(parseCidr(bad), JSON.stringify(bad)).toBeNull();
+    const v4 = new IpAllowList(['10.0.0.0/8']);
+    expect(v4.allows('010.1.1.1'), 'not an address, not 8.1.1.1').toBe(false);
+    expect(v4.allows('::ffff:a01:203'), 'IPv4-mapped in hex groups').toBe(true);
+    expect(v4.allows('::a01:203'), 'IPv4-compatible is not IPv4-mapped').toBe(false);
+    const v6 = new IpAllowList(['::/0']);
+    expect(v6.allows('2001:db8::1')).toBe(true);
+    expect(v6.allows('10.1.2.3'), 'an IPv4 peer is not in an IPv6 rule').toBe(false);
+    expect(new IpAllowList(['::ffff:0:0/96']).allows('192.0.2.1'), 'all of IPv4, written mapped').toBe(true);
+  });
 });
 
 describe('rate limit per source', () => {
