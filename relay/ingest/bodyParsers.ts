@@ -2,6 +2,7 @@
 // string as one record of fields. PBXs label their bodies carelessly (JSON as text/plain, form data
 // with no type), so the format is recognised from the text itself; anything malformed is refused
 // with a reason rather than guessed at, and nothing here can throw.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export type Parsed<T> =
   | { ok: true; value: T }
@@ -79,10 +80,12 @@ export function parseQuery(url: string): Parsed<Record<string, string>> {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/**
+ * The text of a field with XML's five predefined entities and character references decoded; null
+ * for any other entity. By hand because fast-xml-parser's entity processing is off: it would also
+ * expand entities a document declares, which is what entity-expansion attacks use.
+ */
 function xmlText(raw: string): string | null {
-  const cdata = /^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/.exec(raw);
-  if (cdata) return cdata[1] ?? '';
-  if (raw.includes('<')) return null;
   let ok = true;
   const text = raw.replace(/&([^;&\s]{0,10});?/g, (whole, name: string) => {
     if (!whole.endsWith(';')) ok = false;
@@ -98,44 +101,63 @@ function xmlText(raw: string): string | null {
   return ok ? text : null;
 }
 
+const CDATA = '#cdata';
+const xml = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  // Every value stays text: the adapters decide what is a number (call ids keep leading zeros).
+  parseTagValue: false,
+  cdataPropName: CDATA,
+});
+
+const notFlat = () =>
+  bad('XML is not flat: every field must be <name>text</name> directly inside the root element');
+
 /**
- * A flat XML document, `<anyRoot><field>value</field>…</anyRoot>`, as fields. Nested elements,
- * DOCTYPEs and entity declarations are refused: the payloads we accept are flat, and refusing
- * DTDs rules out entity-expansion attacks.
+ * A flat XML document, `<anyRoot><field>value</field>…</anyRoot>`, as fields (fast-xml-parser).
+ * Nested elements, DOCTYPEs and entity declarations are refused: the payloads we accept are flat,
+ * and refusing DTDs rules out entity-expansion attacks.
  */
 export function parseXml(input: string): Parsed<Record<string, string>> {
-  let text = input.trim();
-  const decl = /^<\?xml([^?]*)\?>/.exec(text);
-  if (decl) {
-    const encoding = /encoding\s*=\s*["']([^"']+)["']/i.exec(decl[1] ?? '')?.[1]?.toLowerCase();
-    if (encoding && encoding !== 'utf-8' && encoding !== 'utf8')
-      return unsupported(`XML encoding ${encoding.slice(0, 30)} is not accepted: send UTF-8`);
-    text = text.slice(decl[0].length);
-  }
+  const text = input.trim();
+  // The declaration's encoding is read here: the parser drops the declaration.
+  const encoding = /^<\?xml\s[^?]*?encoding\s*=\s*["']([^"']+)["']/i.exec(text)?.[1]?.toLowerCase();
+  if (encoding && encoding !== 'utf-8' && encoding !== 'utf8')
+    return unsupported(`XML encoding ${encoding.slice(0, 30)} is not accepted: send UTF-8`);
   if (/<!(DOCTYPE|ENTITY)/i.test(text))
     return bad('XML with a DOCTYPE or entity declarations is not accepted');
-  text = text.replace(/<!--[\s\S]*?-->/g, '').trim();
-  const root = /^<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>([\s\S]*)<\/\1\s*>$/.exec(text);
-  if (!root) return bad('body is not well-formed XML: expected <root><field>value</field>…</root>');
-  const inner = root[2] ?? '';
+  const valid = XMLValidator.validate(text);
+  if (valid !== true)
+    return bad(`body is not well-formed XML: ${valid.err.msg.slice(0, 100)} (line ${valid.err.line})`);
+  let doc: Record<string, unknown>;
+  try {
+    doc = xml.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // fast-xml-parser refuses names such as __proto__ by throwing.
+    return bad(`body is not well-formed XML: ${String((error as Error).message).slice(0, 100)}`);
+  }
+  const roots = Object.keys(doc);
+  if (roots.length !== 1) return bad('body is not well-formed XML: expected one root element <root>…</root>');
+  const root = doc[roots[0] as string];
+  if (root === '') return { ok: true, value: Object.create(null) };
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) return notFlat();
   const fields: Record<string, string> = Object.create(null);
-  const child =
-    /\s*<([A-Za-z_][\w.:-]*)(?:\s[^<>]*?)?(?:\/>|>((?:<!\[CDATA\[[\s\S]*?\]\]>)|[^<]*)<\/\1\s*>)/y;
-  let at = 0;
-  while (at < inner.length) {
-    child.lastIndex = at;
-    const m = child.exec(inner);
-    if (!m) {
-      if (!inner.slice(at).trim()) break;
-      return bad('XML is not flat: every field must be <name>text</name> directly inside the root element');
+  for (const [name, value] of Object.entries(root)) {
+    if (name.startsWith('#')) return notFlat();
+    if (Array.isArray(value)) return bad(`XML gives the field ${name.slice(0, 40)} twice`);
+    if (typeof value === 'object' && value !== null) {
+      const cdata = (value as Record<string, unknown>)[CDATA];
+      if (Object.keys(value).length !== 1 || typeof cdata !== 'string') return notFlat();
+      fields[name] = cdata;
+      continue;
     }
-    const name = m[1] ?? '';
-    const value = xmlText(m[2] ?? '');
-    if (value === null)
+    const decoded = xmlText(String(value));
+    if (decoded === null)
       return bad(`XML field ${name.slice(0, 40)} has malformed text (an unknown or unterminated &entity;)`);
-    if (name in fields) return bad(`XML gives the field ${name.slice(0, 40)} twice`);
-    fields[name] = value;
-    at = child.lastIndex;
+    fields[name] = decoded;
   }
   return { ok: true, value: fields };
 }

@@ -134,6 +134,30 @@ describe('body parsers', () => {
     expect(parseXml(xml)).toEqual({ ok: true, value: { a: 'x & y öı', b: '<raw>', c: '' } });
   });
 
+  it('reads pretty-printed XML and keeps CDATA as written, entities and all', () => {
+    const xml = '<call>\n  <a> 1 </a>\n  <b><![CDATA[a &amp; <b>]]></b>\n</call>\n';
+    expect(parseXml(xml)).toEqual({ ok: true, value: { a: '1', b: 'a &amp; <b>' } });
+    expect(parseXml('<call/>')).toEqual({ ok: true, value: {} });
+  });
+
+  it.each([
+    ['a field given twice', '<r><a>1</a><a>2</a></r>', /field a twice/],
+    ['two root elements', '<r><a>1</a></r><s/>', /one root element/],
+    ['text beside the fields', '<r><a>1</a>loose</r>', /not flat/],
+    ['a field named __proto__', '<r><__proto__>1</__proto__></r>', /well-formed XML/],
+    ['a bare ampersand', '<r><a>a & b</a></r>', /well-formed XML/],
+    [
+      'a billion-laughs DTD',
+      '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aa"><!ENTITY b "&a;&a;">]><l>&b;</l>',
+      /DOCTYPE/,
+    ],
+    ['an internal entity reference', '<r><a>&lol;</a></r>', /entity/],
+  ])('refuses XML with %s', (_name, xml, reason) => {
+    const result = parseXml(xml);
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    expect(result.ok ? '' : result.reason).toMatch(reason);
+  });
+
   it('keeps a leading + in form values (an unencoded E.164 number) and decodes other + as spaces', () => {
     expect(parseForm('phone=+905334979714&name=Ay%C5%9Fe+Demir')).toEqual({
       ok: true,
