@@ -3,6 +3,7 @@
 // problem names the field at fault. Several agents may share an extension (a ring group); an
 // agent id is one person's PBX login (it follows them when hot-desking), so it belongs to one agent.
 import { EXTENSION_PATTERN, ID_PATTERN } from './callEvent.ts';
+import { UNSAFE_TEXT_RE, UNSAFE_TEXT_REASON } from './fieldRules.ts';
 
 export interface AgentFields {
   user: string;
@@ -16,8 +17,8 @@ export const MAX_IDS_PER_AGENT = 100;
 export const MAX_NAME = 200;
 export const MAX_LABEL = 100;
 const FIELDS = new Set(['user', 'name', 'extensions', 'agentIds']);
-// Names and labels end up in CSV files, log lines and the options page: no control characters.
-export const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+// Names and labels end up in CSV files, log lines and the options page (shared/fieldRules.ts).
+export const CONTROL_RE = UNSAFE_TEXT_RE;
 /** Every secret: the PBX secret, the admin token, an agent token in the config file. */
 export const SECRET_PATTERN = /^[\x21-\x7e]{16,256}$/;
 
@@ -36,7 +37,7 @@ export class MappingError extends Error {
 function text(v: unknown, field: string, max: number): string {
   if (typeof v !== 'string' || !v.trim()) throw new MappingError(field, 'must be a non-empty string');
   if (v.length > max) throw new MappingError(field, `must be at most ${max} characters`);
-  if (CONTROL_RE.test(v)) throw new MappingError(field, 'must not contain control characters');
+  if (CONTROL_RE.test(v)) throw new MappingError(field, UNSAFE_TEXT_REASON);
   return v.trim();
 }
 
@@ -66,7 +67,7 @@ export function parseLabel(v: unknown, field = 'label'): string {
   if (v === undefined || v === '') return '';
   if (typeof v !== 'string') throw new MappingError(field, 'must be a string');
   if (v.length > MAX_LABEL) throw new MappingError(field, `must be at most ${MAX_LABEL} characters`);
-  if (CONTROL_RE.test(v)) throw new MappingError(field, 'must not contain control characters');
+  if (CONTROL_RE.test(v)) throw new MappingError(field, UNSAFE_TEXT_REASON);
   return v.trim();
 }
 

@@ -22,5 +22,7 @@ export type NewCallEvent = Omit<CallEvent, 'id'>;
 // External ids are bounded so a PBX (or an attacker) cannot grow the log with junk keys.
 export const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
 export const EXTENSION_PATTERN = /^[A-Za-z0-9*#_-]{1,32}$/;
-export const CALLER_ID_PATTERN = /^[0-9+()\s.\-/#*a-zA-Z]{1,40}$/;
+// A plain space only: `\s` would also let in line breaks, tabs, U+2028, U+FEFF, U+3000 and U+00A0,
+// which break log lines and CRM URLs and make one number look like another.
+export const CALLER_ID_PATTERN = /^[0-9+(). \-/#*a-zA-Z]{1,40}$/;
 export const KEYPRESS_PATTERN = /^[0-9*#]?$/;

@@ -2,6 +2,7 @@
 // object), so an admin gets the same message for the same mistake in either format.
 import { ID_PATTERN } from '../../shared/callEvent.ts';
 import type { Contact, ContactKind } from '../../shared/contact.ts';
+import { UNSAFE_TEXT_RE, UNSAFE_TEXT_REASON } from '../../shared/fieldRules.ts';
 
 export interface RowProblem {
   /** 1-based line of a CSV row, or 1-based position of an object in a JSON file. */
@@ -41,6 +42,7 @@ function checkId(value: string, field: string): string {
 
 function checkText(value: string, field: string): string {
   if (value.length > MAX_TEXT) throw new RowError(`${field} is longer than ${MAX_TEXT} characters`);
+  if (UNSAFE_TEXT_RE.test(value)) throw new RowError(`${field} ${UNSAFE_TEXT_REASON}`);
   return value;
 }
 

@@ -96,7 +96,9 @@ export function netsantralAnswer(options: {
     : { status: 'success', result: options.defaultResult };
   if (!options.ownerExtension && options.defaultRedirect) answer.redirect = options.defaultRedirect;
   // Read aloud by text-to-speech; Netsantral asks for no all-capital words, so names keep their case.
-  if (options.greeting && options.contactName)
-    answer.data = options.greeting.replaceAll('{name}', options.contactName);
+  // A replacer function, not a string: in a replacement string `$'`, `$&`, `$1` are patterns, so a
+  // contact named `$' x` would put other text of the greeting into what is read aloud.
+  const name = options.contactName;
+  if (options.greeting && name) answer.data = options.greeting.replaceAll('{name}', () => name);
   return answer;
 }
