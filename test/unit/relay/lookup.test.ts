@@ -81,7 +81,7 @@ describe('GET /v1/pbx/vtiger/SearchPBX', () => {
       field: 'phone',
     });
     // An unknown caller is an answer, not a refusal: not counted as a reject.
-    expect(rejects('not-found')).toBe(0);
+    expect(await rejects('not-found')).toBe(0);
     const missing = await app.inject({ method: 'GET', url: '/v1/pbx/vtiger/SearchPBX', headers: AUTH });
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toMatchObject({ field: 'phone', reason: 'phone is required' });
