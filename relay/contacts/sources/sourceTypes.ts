@@ -1,0 +1,59 @@
+// What every contact source (a file, an SQL database, the vtiger or SuiteCRM API) gives the feed:
+// batches of changes since its last poll. The source set (sourceSet.ts) polls each on its own
+// interval, keeps each source's current contacts and merges them for the feed.
+import type { Contact } from '../../../shared/contact.ts';
+
+export interface SourceBatch {
+  /** Contacts new or changed since the last poll; `id` and `companyId` are the CRM's own ids. */
+  upserts: Contact[];
+  /** CRM ids gone since the last poll (soft deletes seen, or hard deletes found by reconciling). */
+  deletes: string[];
+  /**
+   * True when `upserts` is everything the source holds now (a file re-read, a first full load):
+   * every contact of this source not in it is gone.
+   */
+  complete: boolean;
+}
+
+export interface SourceLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ContactSource {
+  /** The name from the config, unique; it prefixes ids when several sources are configured. */
+  readonly name: string;
+  readonly kind: string;
+  /** Seconds between polls. */
+  readonly intervalSeconds: number;
+  /**
+   * Changes since the last successful poll; the first poll of a process returns everything with
+   * `complete: true`. Throws an Error whose message names the problem for the admin (bad URL,
+   * refused login, failing query): the source's last good contacts stay in service.
+   */
+  poll(): Promise<SourceBatch>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
+
+/** Config fields every source has; each kind adds its own (parsed by its own module). */
+export interface SourceConfigBase {
+  name: string;
+  kind: string;
+  intervalSeconds: number;
+}
+
+export const DEFAULT_INTERVAL_SECONDS = 60;
+
+/** How a source kind reads its config entry and makes the source. */
+export interface SourceKind<C extends SourceConfigBase> {
+  /**
+   * Validates `contacts.sources[i]` (`field` is that path, e.g. `contacts.sources[1]`); throws
+   * ConfigError (relay/http/configFields.ts `fail`) naming the field. `base` has name, kind and
+   * intervalSeconds parsed already; `baseDir` is the config file's folder; `env` the environment
+   * (secrets come from `…Env` variables or files, never inline in logs).
+   */
+  parse(raw: Record<string, unknown>, field: string, base: SourceConfigBase, baseDir: string, env: NodeJS.ProcessEnv): C;
+  create(config: C, deps: { log: SourceLog }): ContactSource;
+}
