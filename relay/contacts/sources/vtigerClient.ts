@@ -52,7 +52,11 @@ export class VtigerClient {
     let res: Response;
     try {
       res = post
-        ? await fetch(this.endpoint, { method: 'POST', body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+        ? await fetch(this.endpoint, {
+            method: 'POST',
+            body,
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          })
         : await fetch(`${this.endpoint}?${body}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (err) {
       throw new Error(`${this.where()}: cannot reach ${this.endpoint} (${networkProblem(err)}); check url`);
@@ -75,7 +79,10 @@ export class VtigerClient {
     if (a?.success === false)
       return {
         success: false,
-        error: { code: String(a.error?.code ?? 'UNKNOWN'), message: String(a.error?.message ?? '').slice(0, 300) },
+        error: {
+          code: String(a.error?.code ?? 'UNKNOWN'),
+          message: String(a.error?.message ?? '').slice(0, 300),
+        },
       };
     throw new Error(`${this.where()}: unexpected answer to ${params.operation} from ${this.endpoint}`);
   }
@@ -99,9 +106,14 @@ export class VtigerClient {
         login.error.code,
       );
     const session = (login.result as { sessionName?: unknown })?.sessionName;
-    if (typeof session !== 'string' || !session) throw new Error(`${this.where()}: login answered no sessionName`);
+    if (typeof session !== 'string' || !session)
+      throw new Error(`${this.where()}: login answered no sessionName`);
     this.session = session;
     this.sessionNumber++;
+  }
+
+  private sessionName(): string {
+    return this.session ?? '';
   }
 
   async ensureSession(): Promise<void> {
@@ -111,11 +123,11 @@ export class VtigerClient {
   /** An operation with the session; logs in again once when vtiger says the session is gone. */
   async call(operation: string, params: Record<string, string>, what: string): Promise<unknown> {
     await this.ensureSession();
-    let answer = await this.request({ operation, sessionName: this.session as string, ...params }, false);
+    let answer = await this.request({ operation, sessionName: this.sessionName(), ...params }, false);
     if (!answer.success && SESSION_CODES.test(answer.error.code)) {
       this.session = undefined;
       await this.login();
-      answer = await this.request({ operation, sessionName: this.session as string, ...params }, false);
+      answer = await this.request({ operation, sessionName: this.sessionName(), ...params }, false);
     }
     if (!answer.success)
       throw new VtigerRefusal(
@@ -138,7 +150,8 @@ export class VtigerClient {
       await this.call('retrieve', { id }, `retrieve ${id}`);
       return true;
     } catch (err) {
-      if (err instanceof VtigerRefusal && /ACCESS_DENIED|RECORD_NOT_FOUND|INVALID_ID/i.test(err.code)) return false;
+      if (err instanceof VtigerRefusal && /ACCESS_DENIED|RECORD_NOT_FOUND|INVALID_ID/i.test(err.code))
+        return false;
       throw err;
     }
   }

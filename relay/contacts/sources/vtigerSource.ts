@@ -6,7 +6,7 @@
 // ids (`sync` answers HTTP 500 on PHP 8).
 import type { Contact } from '../../../shared/contact.ts';
 import { text } from '../../http/configFields.ts';
-import type { SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
+import type { ContactSource, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
 import { VtigerClient } from './vtigerClient.ts';
 import {
   type CrmModule,
@@ -40,6 +40,7 @@ const KEYS = [
   'intervalSeconds',
   'url',
   'username',
+  'accessKey',
   'accessKeyEnv',
   'accessKeyFile',
   'modules',
@@ -50,7 +51,8 @@ const KEYS = [
 export const VTIGER_PAGE = 100;
 
 const FIELDS: Record<VtigerModule, string> = {
-  Contacts: 'id,firstname,lastname,phone,mobile,homephone,otherphone,account_id,assigned_user_id,modifiedtime',
+  Contacts:
+    'id,firstname,lastname,phone,mobile,homephone,otherphone,account_id,assigned_user_id,modifiedtime',
   Accounts: 'id,accountname,phone,otherphone,assigned_user_id,modifiedtime',
   Leads: 'id,firstname,lastname,company,phone,mobile,assigned_user_id,modifiedtime',
 };
@@ -81,137 +83,143 @@ export const vtigerSourceKind: SourceKind<VtigerSourceConfig> = {
       reconcileEverySeconds: reconcileSeconds(raw.reconcileEverySeconds, `${field}.reconcileEverySeconds`),
     };
   },
-  create(config, deps: { log: SourceLog; now?: () => number }) {
-    const client = new VtigerClient(config);
-    const where = `vtiger source "${config.name}"`;
-    /** User id (`19x1`) → user name, loaded once per session. */
-    let users = new Map<string, string>();
-    let usersSession = -1;
-    /** Account id (plain) → name, from the accounts read, for contacts' `company`. */
-    const accounts = new Map<string, string>();
+  create: (config, deps) => createVtigerSource(config, deps),
+};
 
-    async function loadUsers(): Promise<void> {
-      const next = new Map<string, string>();
-      try {
+/** The source; `now` is the clock of the reconcile interval (injected by tests). */
+export function createVtigerSource(
+  config: VtigerSourceConfig,
+  deps: { log: SourceLog; now?: () => number },
+): ContactSource {
+  const client = new VtigerClient(config);
+  const where = `vtiger source "${config.name}"`;
+  /** User id (`19x1`) → user name, loaded once per session. */
+  let users = new Map<string, string>();
+  let usersSession = -1;
+  /** Account id (plain) → name, from the accounts read, for contacts' `company`. */
+  const accounts = new Map<string, string>();
+
+  async function loadUsers(): Promise<void> {
+    const next = new Map<string, string>();
+    try {
+      for (let offset = 0; ; offset += VTIGER_PAGE) {
+        const rows = await client.query(
+          `SELECT id,user_name FROM Users LIMIT ${offset},${VTIGER_PAGE};`,
+          'the user names query',
+        );
+        for (const r of rows) if (str(r.id) && str(r.user_name)) next.set(str(r.id), str(r.user_name));
+        if (rows.length < VTIGER_PAGE) break;
+      }
+    } catch (err) {
+      deps.log.warn(
+        { source: config.name, err: (err as Error).message },
+        'contacts: vtiger user names cannot be read; owners stay empty',
+      );
+    }
+    users = next;
+    usersSession = client.sessionNumber;
+  }
+
+  function toContact(m: VtigerModule, r: Record<string, unknown>): CrmRow {
+    const wsId = str(r.id);
+    const stamp = str(r.modifiedtime);
+    if (!WS_ID.test(wsId)) throw new Error(`${where}: ${m} answered a row without a valid id`);
+    if (!TIME.test(stamp))
+      throw new Error(`${where}: ${m} row ${wsId} has modifiedtime "${stamp.slice(0, 30)}", not a time`);
+    const id = plainId(wsId);
+    const contact: Contact =
+      m === 'Accounts'
+        ? { id, kind: 'company', name: str(r.accountname), phones: phonesOf(r, PHONES[m]) }
+        : { id, kind: 'person', name: personName(r.firstname, r.lastname), phones: phonesOf(r, PHONES[m]) };
+    if (m === 'Contacts' && WS_ID.test(str(r.account_id))) {
+      contact.companyId = plainId(str(r.account_id));
+      const company = accounts.get(contact.companyId);
+      if (company) contact.company = company;
+    }
+    if (m === 'Leads' && str(r.company)) contact.company = str(r.company);
+    const owner = users.get(str(r.assigned_user_id));
+    if (owner) contact.owner = owner;
+    // The vtiger server's local time, as ISO without an offset (the offset is not known).
+    contact.updatedAt = stamp.replace(' ', 'T');
+    if (m === 'Accounts') accounts.set(id, contact.name);
+    return { id, stamp, contact };
+  }
+
+  function module(m: VtigerModule): CrmModule {
+    /** `12x`: the webservice id prefix of this module, learnt from its rows (retrieve needs it). */
+    let prefix = '';
+    const select = (where: string, offset: number) =>
+      `SELECT ${FIELDS[m]} FROM ${m}${where} ORDER BY modifiedtime LIMIT ${offset},${VTIGER_PAGE};`;
+    return {
+      name: m,
+      async changes(watermark, emit) {
+        // Keyset paging on modifiedtime: each page starts at the last time seen (>=, rows of that
+        // second come again and are deduplicated); an offset is used only inside a run of more
+        // than a page of rows sharing one time.
+        let from = watermark;
+        let offset = 0;
+        for (;;) {
+          const rows = await client.query(
+            select(from === undefined ? '' : ` WHERE modifiedtime >= '${from}'`, offset),
+            `the ${m} query`,
+          );
+          for (const r of rows) {
+            prefix ||= WS_ID.exec(str(r.id))?.[1] ?? '';
+            emit(toContact(m, r));
+          }
+          if (rows.length < VTIGER_PAGE) return;
+          const last = str(rows[rows.length - 1]?.modifiedtime);
+          if (last === from) offset += rows.length;
+          else {
+            from = last;
+            offset = 0;
+          }
+        }
+      },
+      async listIds() {
+        const ids = new Set<string>();
         for (let offset = 0; ; offset += VTIGER_PAGE) {
           const rows = await client.query(
-            `SELECT id,user_name FROM Users LIMIT ${offset},${VTIGER_PAGE};`,
-            'the user names query',
+            `SELECT id FROM ${m} LIMIT ${offset},${VTIGER_PAGE};`,
+            `the ${m} id listing`,
           );
-          for (const r of rows) if (str(r.id) && str(r.user_name)) next.set(str(r.id), str(r.user_name));
-          if (rows.length < VTIGER_PAGE) break;
+          for (const r of rows) {
+            prefix ||= WS_ID.exec(str(r.id))?.[1] ?? '';
+            ids.add(plainId(str(r.id)));
+          }
+          if (rows.length < VTIGER_PAGE) return ids;
         }
-      } catch (err) {
-        deps.log.warn(
-          { source: config.name, err: (err as Error).message },
-          'contacts: vtiger user names cannot be read; owners stay empty',
-        );
-      }
-      users = next;
-      usersSession = client.sessionNumber;
-    }
-
-    function toContact(m: VtigerModule, r: Record<string, unknown>): CrmRow {
-      const wsId = str(r.id);
-      const stamp = str(r.modifiedtime);
-      if (!WS_ID.test(wsId)) throw new Error(`${where}: ${m} answered a row without a valid id`);
-      if (!TIME.test(stamp))
-        throw new Error(`${where}: ${m} row ${wsId} has modifiedtime "${stamp.slice(0, 30)}", not a time`);
-      const id = plainId(wsId);
-      const contact: Contact =
-        m === 'Accounts'
-          ? { id, kind: 'company', name: str(r.accountname), phones: phonesOf(r, PHONES[m]) }
-          : { id, kind: 'person', name: personName(r.firstname, r.lastname), phones: phonesOf(r, PHONES[m]) };
-      if (m === 'Contacts' && WS_ID.test(str(r.account_id))) {
-        contact.companyId = plainId(str(r.account_id));
-        const company = accounts.get(contact.companyId);
-        if (company) contact.company = company;
-      }
-      if (m === 'Leads' && str(r.company)) contact.company = str(r.company);
-      const owner = users.get(str(r.assigned_user_id));
-      if (owner) contact.owner = owner;
-      // The vtiger server's local time, as ISO without an offset (the offset is not known).
-      contact.updatedAt = stamp.replace(' ', 'T');
-      if (m === 'Accounts') accounts.set(id, contact.name);
-      return { id, stamp, contact };
-    }
-
-    function module(m: VtigerModule): CrmModule {
-      /** `12x`: the webservice id prefix of this module, learnt from its rows (retrieve needs it). */
-      let prefix = '';
-      const select = (where: string, offset: number) =>
-        `SELECT ${FIELDS[m]} FROM ${m}${where} ORDER BY modifiedtime LIMIT ${offset},${VTIGER_PAGE};`;
-      return {
-        name: m,
-        async changes(watermark, emit) {
-          // Keyset paging on modifiedtime: each page starts at the last time seen (>=, rows of that
-          // second come again and are deduplicated); an offset is used only inside a run of more
-          // than a page of rows sharing one time.
-          let from = watermark;
-          let offset = 0;
-          for (;;) {
-            const rows = await client.query(
-              select(from === undefined ? '' : ` WHERE modifiedtime >= '${from}'`, offset),
-              `the ${m} query`,
-            );
-            for (const r of rows) {
-              prefix ||= WS_ID.exec(str(r.id))?.[1] ?? '';
-              emit(toContact(m, r));
-            }
-            if (rows.length < VTIGER_PAGE) return;
-            const last = str(rows[rows.length - 1]?.modifiedtime);
-            if (last === from) offset += rows.length;
-            else {
-              from = last;
-              offset = 0;
-            }
-          }
-        },
-        async listIds() {
-          const ids = new Set<string>();
-          for (let offset = 0; ; offset += VTIGER_PAGE) {
-            const rows = await client.query(
-              `SELECT id FROM ${m} LIMIT ${offset},${VTIGER_PAGE};`,
-              `the ${m} id listing`,
-            );
-            for (const r of rows) {
-              prefix ||= WS_ID.exec(str(r.id))?.[1] ?? '';
-              ids.add(plainId(str(r.id)));
-            }
-            if (rows.length < VTIGER_PAGE) return ids;
-          }
-        },
-        async stillThere(ids) {
-          if (!prefix) return ids;
-          const there: string[] = [];
-          for (const id of ids) if (await client.exists(`${prefix}${id}`)) there.push(id);
-          return there;
-        },
-        inOverlap: (stamp, watermark) => stamp >= watermark,
-        later: (a, b) => (a >= b ? a : b),
-        forget(ids) {
-          if (m === 'Accounts') for (const id of ids) accounts.delete(id);
-        },
-      };
-    }
-
-    // Accounts first: contacts take their company's name from the accounts read.
-    const order = VTIGER_MODULES.filter((m) => config.modules.includes(m)).sort(
-      (a, b) => Number(b === 'Accounts') - Number(a === 'Accounts'),
-    );
-    return createCrmSource({
-      name: config.name,
-      kind: 'vtiger',
-      intervalSeconds: config.intervalSeconds,
-      reconcileEverySeconds: config.reconcileEverySeconds,
-      modules: order.map(module),
-      log: deps.log,
-      now: deps.now ?? Date.now,
-      async prepare() {
-        await client.ensureSession();
-        if (usersSession !== client.sessionNumber) await loadUsers();
       },
-      close: () => client.logout(),
-    });
-  },
-};
+      async stillThere(ids) {
+        if (!prefix) return ids;
+        const there: string[] = [];
+        for (const id of ids) if (await client.exists(`${prefix}${id}`)) there.push(id);
+        return there;
+      },
+      inOverlap: (stamp, watermark) => stamp >= watermark,
+      later: (a, b) => (a >= b ? a : b),
+      forget(ids) {
+        if (m === 'Accounts') for (const id of ids) accounts.delete(id);
+      },
+    };
+  }
+
+  // Accounts first: contacts take their company's name from the accounts read.
+  const order = VTIGER_MODULES.filter((m) => config.modules.includes(m)).sort(
+    (a, b) => Number(b === 'Accounts') - Number(a === 'Accounts'),
+  );
+  return createCrmSource({
+    name: config.name,
+    kind: 'vtiger',
+    intervalSeconds: config.intervalSeconds,
+    reconcileEverySeconds: config.reconcileEverySeconds,
+    modules: order.map(module),
+    log: deps.log,
+    now: deps.now ?? Date.now,
+    async prepare() {
+      await client.ensureSession();
+      if (usersSession !== client.sessionNumber) await loadUsers();
+    },
+    close: () => client.logout(),
+  });
+}

@@ -22,7 +22,8 @@ export function crmUrl(v: unknown, field: string): string {
   } catch {
     fail(field, 'must be an absolute http(s) URL such as "https://crm.example"');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(field, 'must start with http:// or https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    fail(field, 'must start with http:// or https://');
   if (url.search || url.hash) fail(field, 'must have no query (?…) or fragment (#…)');
   if (url.username || url.password) fail(field, 'must not hold credentials');
   return url.href.replace(/\/+$/, '');
@@ -48,7 +49,8 @@ export function crmSecret(
   if (raw[envKey] !== undefined) {
     const name = text(raw[envKey], `${field}.${envKey}`, 200);
     const value = env[name]?.trim();
-    if (!value) fail(`${field}.${envKey}`, `names the environment variable ${name}, which is not set or empty`);
+    if (!value)
+      fail(`${field}.${envKey}`, `names the environment variable ${name}, which is not set or empty`);
     return value;
   }
   if (raw[fileKey] !== undefined) {
@@ -58,7 +60,10 @@ export function crmSecret(
     try {
       value = readFileSync(path, 'utf8').trim();
     } catch (err) {
-      fail(`${field}.${fileKey}`, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${path}`);
+      fail(
+        `${field}.${fileKey}`,
+        `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${path}`,
+      );
     }
     if (!value) fail(`${field}.${fileKey}`, `is empty: ${path}`);
     return value;
