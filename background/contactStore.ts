@@ -168,7 +168,16 @@ export async function findCandidates(
 }
 
 function toMatched(c: Contact): MatchedContact {
-  return { id: c.id, kind: c.kind, name: c.name, companyId: c.companyId, company: c.company };
+  const matched: MatchedContact = {
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    companyId: c.companyId,
+    company: c.company,
+  };
+  if (c.recordId !== undefined) matched.recordId = c.recordId;
+  if (c.companyRecordId !== undefined) matched.companyRecordId = c.companyRecordId;
+  return matched;
 }
 
 export function toMatchCandidate(c: Candidate): MatchCandidate {

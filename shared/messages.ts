@@ -13,6 +13,9 @@ export interface MatchedContact {
   name: string;
   companyId?: string;
   company?: string;
+  /** The CRM's own ids when the relay keys ids by source (several sources): record URLs use them. */
+  recordId?: string;
+  companyRecordId?: string;
 }
 
 /** One contact the caller's number matched, and why. */

@@ -98,9 +98,10 @@ export type TemplateCall = Pick<
 export function templateValues(call: TemplateCall): TemplateValues {
   const c = call.contact;
   return {
-    contactId: c?.id,
-    personId: c?.kind === 'person' ? c.id : undefined,
-    companyId: c?.kind === 'company' ? c.id : c?.companyId,
+    // The CRM's own ids: with several sources the feed keys them by source (`crm:42`).
+    contactId: c?.recordId ?? c?.id,
+    personId: c?.kind === 'person' ? (c.recordId ?? c.id) : undefined,
+    companyId: c?.kind === 'company' ? (c.recordId ?? c.id) : (c?.companyRecordId ?? c?.companyId),
     name: c?.name,
     company: c?.kind === 'company' ? c.name : c?.company,
     phone: call.phone ?? call.callerId,

@@ -89,6 +89,11 @@ export class ContactHistory {
     return this.live.get(id)?.contact;
   }
 
+  /** Every contact in the current version. */
+  *contacts(): IterableIterator<Contact> {
+    for (const entry of this.live.values()) yield entry.contact;
+  }
+
   /** Makes `contacts` (unique ids) the current version; null when nothing in it changed. */
   apply(contacts: readonly Contact[]): ContactChanges | null {
     const changes: ContactChanges = { upserted: [], removed: [] };

@@ -22,6 +22,8 @@ export interface SourceReader {
   scan(): Promise<Contact[] | null>;
   /** Why nothing is in service yet, when that is so. */
   error(): string | undefined;
+  /** The contacts the feed kept from before this process (its stored history), before the first scan. */
+  seed?(stored: Iterable<Contact>): void;
 }
 
 /** At most this many bad rows (and duplicate ids) are logged one by one per load. */

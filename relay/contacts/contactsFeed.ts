@@ -8,7 +8,12 @@ import { normalizePhone, phoneKeys } from '../../shared/phone.ts';
 import type { Clock } from '../http/clock.ts';
 import type { ContactHistoryStore } from '../store/contactHistoryStore.ts';
 import { type ContactChanges, ContactHistory, DEFAULT_HISTORY } from './contactChanges.ts';
-import { type ContactsSource, createSourceReader, type SourceLogger } from './contactSources.ts';
+import {
+  type ContactsSource,
+  createSourceReader,
+  type SourceLogger,
+  type SourceReader,
+} from './contactSources.ts';
 
 export const DEFAULT_LIMIT = 500;
 export const MAX_LIMIT = 5000;
@@ -28,7 +33,10 @@ export interface ContactsFeed {
 }
 
 export interface FeedOptions {
-  source: ContactsSource;
+  /** One file or folder (the config's `contacts.file` / `contacts.dir`), or… */
+  source?: ContactsSource;
+  /** …any reader, e.g. several sources polled on their own (sources/sourceSet.ts). */
+  reader?: SourceReader;
   log: FeedLogger;
   clock: Clock;
   checkEveryMs?: number;
@@ -87,7 +95,8 @@ class PhoneIndex {
 
 export function createContactsFeed(options: FeedOptions): ContactsFeed {
   const { log, clock, checkEveryMs = 1000 } = options;
-  const reader = createSourceReader(options.source, log, options.onReloadFailure);
+  const reader =
+    options.reader ?? createSourceReader(options.source ?? { file: '' }, log, options.onReloadFailure);
   let history = new ContactHistory(options.history ?? DEFAULT_HISTORY);
   let historyLoaded = false;
   /** The current contacts in load order, for building an index for another region. */
@@ -101,6 +110,7 @@ export function createContactsFeed(options: FeedOptions): ContactsFeed {
       historyLoaded = true;
       const store = options.historyStore?.();
       if (store) history = new ContactHistory(options.history ?? DEFAULT_HISTORY, undefined, store);
+      reader.seed?.(history.contacts());
     }
     const contacts = await reader.scan();
     if (!contacts) return;

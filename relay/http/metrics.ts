@@ -97,6 +97,36 @@ export class Metrics {
     });
   }
 
+  /** Contact sources' state, read when Prometheus scrapes. */
+  trackContactSources(
+    read: () => { name: string; ok: boolean; contacts: number; changes: number; deletions: number }[],
+  ): void {
+    const gauge = (name: string, help: string, pick: (s: ReturnType<typeof read>[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['source'] as const,
+        registers: [this.registry],
+        collect() {
+          for (const state of read()) this.set({ source: state.name }, pick(state));
+        },
+      });
+    gauge('screenpop_contact_source_up', 'Contact source: 1 when its last poll succeeded, else 0.', (s) =>
+      s.ok ? 1 : 0,
+    );
+    gauge('screenpop_contact_source_contacts', 'Contacts each source holds now.', (s) => s.contacts);
+    gauge(
+      'screenpop_contact_source_changes',
+      'Contacts changed as each source reported them since the relay started.',
+      (s) => s.changes,
+    );
+    gauge(
+      'screenpop_contact_source_deletions',
+      'Contacts deleted as each source reported them since the relay started.',
+      (s) => s.deletions,
+    );
+  }
+
   /** The exposition text: this app's metrics and the process's. */
   render(): Promise<string> {
     return Registry.merge([processMetrics(), this.registry]).metrics();

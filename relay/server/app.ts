@@ -9,7 +9,6 @@ import { registerAdminRoutes } from '../admin/adminRoutes.ts';
 import { registerPairingRoute } from '../admin/pairingRoute.ts';
 import { type AgentDirectory, ManagedAgentDirectory } from '../agents/agentDirectory.ts';
 import { decorateAgentRequests } from '../agents/agentRequest.ts';
-import { type ContactsFeed, createContactsFeed } from '../contacts/contactsFeed.ts';
 import { registerContactsRoutes } from '../contacts/contactsRoutes.ts';
 import { registerDiagnosticsRoutes } from '../delivery/diagnosticsRoute.ts';
 import { registerDelivery } from '../delivery/registerDelivery.ts';
@@ -30,6 +29,7 @@ import { type CallStores, createCallStores } from '../store/createStores.ts';
 import type { EventLog } from '../store/eventLog.ts';
 import type { Presence } from '../store/presence.ts';
 import type { RelayConfig } from './config.ts';
+import { setUpContacts } from './contactsSetup.ts';
 import { registerDemoCrm } from './demoCrm.ts';
 import { registerHealth } from './health.ts';
 import { METRICS_SCHEMA, registerOpenApi } from './openApi.ts';
@@ -98,25 +98,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     app.addHook('onReady', () => stores.open());
     app.addHook('onClose', () => stores.close());
   }
-  let feed: ContactsFeed | null = null;
-  if (config.contacts) {
-    feed = createContactsFeed({
-      source: config.contacts,
-      log: app.log,
-      clock,
-      region: config.ingest.defaultRegion,
-      historyStore: () => stores?.contactHistory(),
-      onReloadFailure: () => metrics.contactReloadFailures.inc(),
-    });
-    const contacts = feed;
-    // Loaded before the first request, so a missing or headerless file stops start-up with a
-    // clear message instead of serving an empty list; later failures keep the last good file.
-    app.addHook('onReady', async () => {
-      await contacts.refresh(true);
-      const error = contacts.error();
-      if (error) throw new Error(`contacts: ${error}`);
-    });
-  }
+  const { feed, sources } = setUpContacts(app, config, { clock, metrics, stores });
 
   const pipeline = createCallPipeline({ eventLog, metrics, agents, clock });
   const presence = deps.presence ?? (stores as CallStores).presence;
@@ -146,7 +128,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   // Registered after the OpenAPI plugin, so every route below is in `/openapi.json`.
   app.register(async (api) => {
-    registerHealth(api, { eventLog });
+    registerHealth(api, { eventLog, sources });
     registerContactsRoutes(api, { agents, feed, region: config.ingest.defaultRegion });
     registerDiagnosticsRoutes(api, { agents, pipeline, clock });
     if (agents instanceof ManagedAgentDirectory) {

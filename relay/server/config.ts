@@ -4,6 +4,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type AgentConfig, parseAgentsConfig } from '../agents/agentConfig.ts';
 import type { ContactsSource } from '../contacts/contactSources.ts';
+import { parseSources, type SourceConfig } from '../contacts/sources/sourceRegistry.ts';
 import { type DeliveryConfig, parseDeliveryConfig } from '../delivery/deliveryConfig.ts';
 import { ConfigError, fail, integer, object, secret, text } from '../http/configFields.ts';
 import { type Limits, parseLimits } from '../http/limits.ts';
@@ -23,6 +24,8 @@ export interface RelayConfig {
   agents: AgentConfig[];
   /** The contacts CSV/JSON file or a directory of them (absolute), or null when the relay serves no contacts. */
   contacts: ContactsSource | null;
+  /** `contacts.sources`: files, SQL databases and CRM APIs polled on their own intervals; null when not used. */
+  contactSources: SourceConfig[] | null;
   /**
    * Absolute path of the JSON file holding the agents (mapping and token hashes) in embedded mode.
    * `agents` above only seed it when it does not exist yet; after that it is the source of truth.
@@ -51,7 +54,11 @@ const TOP_LEVEL = new Set<string>([
 ]);
 
 /** Validates a parsed config. `baseDir` is the config file's directory (contacts.file is relative to it). */
-export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
+export function parseConfig(
+  raw: unknown,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RelayConfig {
   const c = object(raw, '(root)');
   for (const key of Object.keys(c)) if (!TOP_LEVEL.has(key)) fail(key, 'is not a known field');
 
@@ -73,6 +80,7 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
     adminToken: secret(c.adminToken, 'adminToken'),
     agents,
     contacts: null,
+    contactSources: null,
     demoCrm: false,
     store: parseStoreConfig(c, baseDir),
     delivery,
@@ -80,12 +88,17 @@ export function parseConfig(raw: unknown, baseDir: string): RelayConfig {
   };
   if (c.contacts !== undefined) {
     const contacts = object(c.contacts, 'contacts');
-    if ((contacts.file === undefined) === (contacts.dir === undefined))
-      fail('contacts', 'must have exactly one of file or dir');
-    config.contacts =
-      contacts.dir === undefined
-        ? { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) }
-        : { dir: resolve(baseDir, text(contacts.dir, 'contacts.dir', 4096)) };
+    if (contacts.sources !== undefined) {
+      if (contacts.file !== undefined || contacts.dir !== undefined)
+        fail('contacts', 'must have either sources or file/dir, not both');
+      config.contactSources = parseSources(contacts.sources, baseDir, env);
+    } else if ((contacts.file === undefined) === (contacts.dir === undefined))
+      fail('contacts', 'must have exactly one of file or dir, or a list of sources');
+    else
+      config.contacts =
+        contacts.dir === undefined
+          ? { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) }
+          : { dir: resolve(baseDir, text(contacts.dir, 'contacts.dir', 4096)) };
   }
   if (c.demoCrm !== undefined) {
     if (typeof c.demoCrm !== 'boolean') fail('demoCrm', 'must be true or false');

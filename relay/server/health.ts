@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorBody } from '../../shared/wire/common.ts';
+import type { SourceSet } from '../contacts/sources/sourceSet.ts';
 import { sendError } from '../http/httpErrors.ts';
 import { NO_AUTH } from '../http/routeDocs.ts';
 import type { EventLog } from '../store/eventLog.ts';
@@ -17,16 +18,46 @@ const READY_SCHEMA = {
   tags: ['operations'],
   security: NO_AUTH,
   response: {
-    200: Type.Object({ ok: Type.Literal(true), log: Type.String({ description: 'the kind of event log' }) }),
+    200: Type.Object({
+      ok: Type.Literal(true),
+      log: Type.String({ description: 'the kind of event log' }),
+      contactSources: Type.Optional(
+        Type.Array(
+          Type.Object({
+            name: Type.String(),
+            kind: Type.String(),
+            ok: Type.Boolean({ description: 'false until a poll succeeded and while the last one failed' }),
+            contacts: Type.Integer(),
+            changes: Type.Integer(),
+            deletions: Type.Integer(),
+            lastSuccessAt: Type.Optional(Type.String()),
+            lastError: Type.Optional(Type.String()),
+            lastErrorAt: Type.Optional(Type.String()),
+          }),
+          {
+            description:
+              "With `contacts.sources`: each source's state. A failing source does not make the relay unready: calls still pop with the contacts it had.",
+          },
+        ),
+      ),
+    }),
     503: ErrorBody,
   },
 };
 
-export function registerHealth(app: FastifyInstance, options: { eventLog: EventLog }): void {
-  const { eventLog } = options;
+export function registerHealth(
+  app: FastifyInstance,
+  options: { eventLog: EventLog; sources?: SourceSet | null },
+): void {
+  const { eventLog, sources } = options;
   app.get('/readyz', { schema: READY_SCHEMA }, async (_request, reply) => {
     const log = eventLog.kind ?? 'custom';
-    if (!eventLog.check) return { ok: true as const, log };
+    const ready = () => ({
+      ok: true as const,
+      log,
+      ...(sources ? { contactSources: sources.states() } : {}),
+    });
+    if (!eventLog.check) return ready();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
@@ -38,7 +69,7 @@ export function registerHealth(app: FastifyInstance, options: { eventLog: EventL
           );
         }),
       ]);
-      return { ok: true as const, log };
+      return ready();
     } catch (error) {
       return sendError(reply, 503, { error: 'not-ready', reason: `${log}: ${(error as Error).message}` });
     } finally {

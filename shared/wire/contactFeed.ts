@@ -11,6 +11,15 @@ export const ContactSchema = Type.Object(
     phones: Type.Array(Type.String(), { description: 'As written in the source, in any human format.' }),
     owner: Type.Optional(Type.String({ description: 'CRM user responsible for this contact.' })),
     updatedAt: Type.Optional(Type.String({ description: 'ISO time of the last change, when known.' })),
+    recordId: Type.Optional(
+      Type.String({
+        description:
+          "The CRM's own id, when `id` is keyed by its source (`crm:42`) because the relay reads several sources; record URLs use it.",
+      }),
+    ),
+    companyRecordId: Type.Optional(
+      Type.String({ description: "The company's own CRM id, when `companyId` is keyed by its source." }),
+    ),
   },
   { title: 'Contact' },
 );

@@ -1,0 +1,62 @@
+// The contact feed as the config asks for it: the older single file or folder (which must load
+// before the relay serves), or `contacts.sources` polled on their own intervals (a CRM that is down
+// at start-up is reported, and the contacts stored from before stay in service).
+import type { FastifyInstance } from 'fastify';
+import { type ContactsFeed, createContactsFeed } from '../contacts/contactsFeed.ts';
+import { createSources } from '../contacts/sources/sourceRegistry.ts';
+import { SourceSet } from '../contacts/sources/sourceSet.ts';
+import type { Clock } from '../http/clock.ts';
+import type { Metrics } from '../http/metrics.ts';
+import type { CallStores } from '../store/createStores.ts';
+import type { RelayConfig } from './config.ts';
+
+export interface ContactsSetup {
+  feed: ContactsFeed | null;
+  sources: SourceSet | null;
+}
+
+export function setUpContacts(
+  app: FastifyInstance,
+  config: RelayConfig,
+  deps: { clock: Clock; metrics: Metrics; stores: CallStores | null },
+): ContactsSetup {
+  const { clock, metrics, stores } = deps;
+  const common = {
+    log: app.log,
+    clock,
+    region: config.ingest.defaultRegion,
+    historyStore: () => stores?.contactHistory(),
+  };
+  if (config.contactSources) {
+    const sources = new SourceSet(createSources(config.contactSources, app.log), {
+      log: app.log,
+      now: () => clock.now(),
+      onFailure: () => metrics.contactReloadFailures.inc(),
+    });
+    metrics.trackContactSources(() => sources.states());
+    const feed = createContactsFeed({ ...common, reader: sources });
+    app.addHook('onReady', async () => {
+      // The feed reads its stored history first, so a source that is down serves what it had.
+      await feed.refresh(true);
+      sources.start();
+      await sources.firstPolls();
+      await feed.refresh(true);
+    });
+    app.addHook('onClose', () => sources.close());
+    return { feed, sources };
+  }
+  if (!config.contacts) return { feed: null, sources: null };
+  const feed = createContactsFeed({
+    ...common,
+    source: config.contacts,
+    onReloadFailure: () => metrics.contactReloadFailures.inc(),
+  });
+  // Loaded before the first request, so a missing or headerless file stops start-up with a
+  // clear message instead of serving an empty list; later failures keep the last good file.
+  app.addHook('onReady', async () => {
+    await feed.refresh(true);
+    const error = feed.error();
+    if (error) throw new Error(`contacts: ${error}`);
+  });
+  return { feed, sources: null };
+}

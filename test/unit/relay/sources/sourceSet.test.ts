@@ -1,0 +1,197 @@
+// Several contact sources as one feed: ids keyed by source (the CRM's own id kept for record URLs),
+// a failing source keeps its last good contacts and says why, and /readyz and /metrics show each
+// source's state.
+import { describe, expect, it } from 'vitest';
+import { SourceSet } from '../../../../relay/contacts/sources/sourceSet.ts';
+import type { ContactSource, SourceBatch } from '../../../../relay/contacts/sources/sourceTypes.ts';
+import { buildApp } from '../../../../relay/server/app.ts';
+import type { Contact } from '../../../../shared/contact.ts';
+import { templateValues } from '../../../../shared/template.ts';
+import { AYSE_TOKEN, tempDir, testConfig } from '../helpers.ts';
+
+const quiet = { info() {}, warn() {}, error() {} };
+
+/** A source whose next answers the test decides. */
+function scripted(name: string, answers: (SourceBatch | Error)[]): ContactSource {
+  return {
+    name,
+    kind: 'test',
+    intervalSeconds: 3600,
+    async poll() {
+      const next = answers.shift();
+      if (!next) return { upserts: [], deletes: [], complete: false };
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    async close() {},
+  };
+}
+
+const person = (id: string, phone: string, companyId?: string): Contact => ({
+  id,
+  kind: 'person',
+  name: `Person ${id}`,
+  phones: [phone],
+  ...(companyId ? { companyId } : {}),
+});
+
+describe('SourceSet', () => {
+  it('keys ids by source when there are several, keeping the CRM ids for record URLs', async () => {
+    const set = new SourceSet(
+      [
+        scripted('crm', [{ upserts: [person('42', '05334979714', '7')], deletes: [], complete: true }]),
+        scripted('vt', [{ upserts: [person('42', '02125550100')], deletes: [], complete: true }]),
+      ],
+      { log: quiet },
+    );
+    set.start();
+    await set.firstPolls();
+    const all = (await set.scan()) ?? [];
+    expect(all.map((c) => c.id).sort()).toEqual(['crm:42', 'vt:42']);
+    const crm = all.find((c) => c.id === 'crm:42') as Contact;
+    expect(crm).toMatchObject({ recordId: '42', companyId: 'crm:7', companyRecordId: '7' });
+    // A pop of that contact fills the CRM's own ids into the URL template.
+    expect(templateValues({ callerId: '05334979714', contact: crm } as never)).toMatchObject({
+      contactId: '42',
+      personId: '42',
+      companyId: '7',
+    });
+    await set.close();
+  });
+
+  it('a failing poll keeps the last good contacts and reports the error; the next success clears it', async () => {
+    const set = new SourceSet(
+      [
+        scripted('crm', [
+          { upserts: [person('1', '05334979714'), person('2', '05334979715')], deletes: [], complete: true },
+          new Error('connection refused (127.0.0.1:5432)'),
+          { upserts: [{ ...person('1', '05334979799') }], deletes: ['2'], complete: false },
+        ]),
+      ],
+      { log: quiet, now: () => Date.UTC(2026, 11, 4, 9) },
+    );
+    set.start();
+    await set.firstPolls();
+    expect((await set.scan())?.map((c) => c.id)).toEqual(['1', '2']);
+    await set.syncNow('crm');
+    expect(await set.scan(), 'nothing changed').toBeNull();
+    expect(set.states()[0]).toMatchObject({
+      ok: false,
+      contacts: 2,
+      lastError: 'connection refused (127.0.0.1:5432)',
+    });
+    expect(set.error(), 'contacts are still in service').toBeUndefined();
+    await set.syncNow('crm');
+    const after = (await set.scan()) ?? [];
+    expect(after).toEqual([person('1', '05334979799')]);
+    expect(set.states()[0]).toMatchObject({ ok: true, contacts: 1, changes: 3, deletions: 1 });
+    await set.close();
+  });
+
+  it('a source down at start serves the contacts the feed stored before', async () => {
+    const set = new SourceSet(
+      [
+        scripted('crm', [new Error('login refused')]),
+        scripted('vt', [{ upserts: [person('9', '0212')], deletes: [], complete: true }]),
+      ],
+      { log: quiet },
+    );
+    set.seed([
+      { ...person('crm:1', '05334979714'), recordId: '1' },
+      { ...person('vt:8', '0212'), recordId: '8' },
+    ]);
+    set.start();
+    await set.firstPolls();
+    const ids = ((await set.scan()) ?? []).map((c) => c.id).sort();
+    // crm is down: its stored contact stays; vt answered: its complete batch replaces what was stored.
+    expect(ids).toEqual(['crm:1', 'vt:9']);
+    expect(set.states().map((s) => [s.name, s.ok])).toEqual([
+      ['crm', false],
+      ['vt', true],
+    ]);
+    await set.close();
+  });
+});
+
+describe('contacts.sources in the relay', () => {
+  it('serves two file sources as one feed and shows their state in /readyz and /metrics', async () => {
+    const tmp = tempDir();
+    try {
+      tmp.write(
+        'a.csv',
+        'id,kind,name,company_id,company,phones,owner\n1,person,Ayşe Demir,,,05334979714,ayse\n',
+      );
+      tmp.write(
+        'b.csv',
+        'id,kind,name,company_id,company,phones,owner\n1,company,IP Santral,,,02125550100,mehmet\n',
+      );
+      const config = testConfig(
+        {
+          contacts: {
+            sources: [
+              { name: 'a', kind: 'file', file: 'a.csv', intervalSeconds: 1 },
+              { name: 'b', kind: 'file', file: 'b.csv' },
+            ],
+          },
+        },
+        tmp.dir,
+      );
+      const app = buildApp({ config, logger: false });
+      await app.ready();
+      const page = await app.inject({
+        method: 'GET',
+        url: '/v1/contacts',
+        headers: { authorization: `Bearer ${AYSE_TOKEN}` },
+      });
+      expect(page.statusCode, page.body).toBe(200);
+      const contacts = page.json().contacts as Contact[];
+      expect(contacts.map((c) => [c.id, c.recordId, c.name]).sort()).toEqual([
+        ['a:1', '1', 'Ayşe Demir'],
+        ['b:1', '1', 'IP Santral'],
+      ]);
+      const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json();
+      expect(ready.contactSources).toEqual([
+        expect.objectContaining({ name: 'a', kind: 'file', ok: true, contacts: 1 }),
+        expect.objectContaining({ name: 'b', kind: 'file', ok: true, contacts: 1 }),
+      ]);
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/screenpop_contact_source_up\{source="a"\} 1/);
+      expect(metrics).toMatch(/screenpop_contact_source_contacts\{source="b"\} 1/);
+      await app.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('names the field at fault in a sources config', () => {
+    const problem = (contacts: unknown) => {
+      try {
+        testConfig({ contacts });
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(problem({ sources: [] })).toMatch(/contacts\.sources must be a non-empty list/);
+    expect(problem({ sources: [{ name: 'Crm!', kind: 'file', file: 'a.csv' }] })).toMatch(
+      /contacts\.sources\[0\]\.name/,
+    );
+    expect(
+      problem({
+        sources: [
+          { name: 'a', kind: 'file', file: 'a.csv' },
+          { name: 'a', kind: 'file', file: 'b.csv' },
+        ],
+      }),
+    ).toMatch(/contacts\.sources\[1\]\.name .*used by another source/);
+    expect(problem({ sources: [{ name: 'a', kind: 'ldap' }] })).toMatch(
+      /contacts\.sources\[0\]\.kind must be one of file/,
+    );
+    expect(problem({ sources: [{ name: 'a', kind: 'file', file: 'a.csv', intervalSeconds: 0 }] })).toMatch(
+      /contacts\.sources\[0\]\.intervalSeconds/,
+    );
+    expect(problem({ file: 'a.csv', sources: [{ name: 'a', kind: 'file', file: 'a.csv' }] })).toMatch(
+      /either sources or file/,
+    );
+  });
+});
