@@ -1,0 +1,277 @@
+// The `sql` contact source: the admin's SELECT over a PostgreSQL or MySQL/MariaDB database, read
+// incrementally. The query has no time condition of its own; the source wraps it as a subquery,
+// adds `updated_at >= last seen - overlap` (ties and clock skew come again, unchanged rows are
+// dropped by a hash), orders by (updated_at, id) and pages by keyset. Hard deletes are found by
+// listing the ids every reconcileEverySeconds. One read-only connection with a statement timeout.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Contact } from '../../../shared/contact.ts';
+import { fail, integer, text } from '../../http/configFields.ts';
+import { RowError } from '../contactFields.ts';
+import type { ContactSource, SourceBatch, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
+import { dialectOf, type SqlSession } from './sqlDrivers.ts';
+import { describeSqlError } from './sqlErrors.ts';
+import { type PageQuery, readPages, type SqlCursor } from './sqlPaging.ts';
+import { contactHash, type RowShape, rowContact, rowDeleted, rowId } from './sqlRows.ts';
+import { DatabaseUrl } from './sqlUrl.ts';
+
+export { VTIGER_CONTACTS_QUERY } from './sqlVtiger.ts';
+
+export interface SqlSourceConfig extends SourceConfigBase {
+  kind: 'sql';
+  /** Redacted in String(), JSON and logs. */
+  url: DatabaseUrl;
+  query: string;
+  reconcileEverySeconds: number;
+  overlapSeconds: number;
+  statementTimeoutMs: number;
+  /** Rows per query while paging. */
+  pageSize: number;
+}
+
+export const SQL_DEFAULTS = {
+  reconcileEverySeconds: 600,
+  overlapSeconds: 5,
+  statementTimeoutMs: 10_000,
+  pageSize: 5000,
+};
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Bad rows logged one by one per poll; the rest are counted. */
+const LOGGED_PROBLEMS = 50;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LEADING_COMMENTS_RE = /^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/;
+
+function parseUrl(raw: Record<string, unknown>, field: string, baseDir: string, env: NodeJS.ProcessEnv) {
+  const given = (['url', 'urlEnv', 'urlFile'] as const).filter((k) => raw[k] !== undefined);
+  if (given.length !== 1)
+    fail(
+      `${field}.url`,
+      given.length
+        ? `is given as ${given.join(' and ')}: give one of url, urlEnv, urlFile`
+        : 'is missing: give url, or urlEnv (an environment variable holding it) or urlFile (a file holding it)',
+    );
+  const at = `${field}.${given[0]}`;
+  let value: string;
+  if (given[0] === 'url') value = text(raw.url, at, 2000);
+  else if (given[0] === 'urlEnv') {
+    const name = text(raw.urlEnv, at, 200);
+    if (!ENV_NAME_RE.test(name)) fail(at, 'must be the name of an environment variable');
+    value = env[name]?.trim() ?? '';
+    if (!value) fail(at, `names ${name}, which is not set in the relay's environment`);
+  } else {
+    const path = resolve(baseDir, text(raw.urlFile, at, 1000));
+    try {
+      value = readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      return fail(
+        at,
+        `names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      );
+    }
+    if (!value) fail(at, `names ${path}, which is empty`);
+  }
+  try {
+    return new DatabaseUrl(value);
+  } catch (error) {
+    return fail(
+      at,
+      given[0] === 'url' ? (error as Error).message : `holds a URL that ${(error as Error).message}`,
+    );
+  }
+}
+
+function parseQuery(raw: unknown, field: string): string {
+  const query = text(raw, field, 50_000).replace(/[\s;]+$/, '');
+  if (!/^\(*\s*(select|with)\b/i.test(query.replace(LEADING_COMMENTS_RE, '')))
+    fail(field, 'must be a SELECT (or WITH … SELECT) over all rows, without a time condition');
+  return query;
+}
+
+export const sqlSourceKind: SourceKind<SqlSourceConfig> = {
+  parse(raw, field, base, baseDir, env) {
+    const opt = (key: keyof typeof SQL_DEFAULTS, min: number, max: number) =>
+      raw[key] === undefined ? SQL_DEFAULTS[key] : integer(raw[key], `${field}.${key}`, min, max);
+    return {
+      ...base,
+      kind: 'sql',
+      url: parseUrl(raw, field, baseDir, env),
+      query: parseQuery(raw.query, `${field}.query`),
+      reconcileEverySeconds: opt('reconcileEverySeconds', 0, 7 * 86_400),
+      overlapSeconds: opt('overlapSeconds', 0, 3600),
+      statementTimeoutMs: opt('statementTimeoutMs', 100, 600_000),
+      pageSize: opt('pageSize', 1, 100_000),
+    };
+  },
+  create: (config, deps) => createSqlSource(config, deps),
+};
+
+interface State {
+  /** Hash of each contact in service, by id: the ids to reconcile and the way to skip unchanged rows. */
+  known: Map<string, number>;
+  /** The greatest updated_at seen, where the next poll starts (less the overlap). */
+  cursor?: SqlCursor;
+  lastReconcile: number;
+}
+
+export function createSqlSource(
+  config: SqlSourceConfig,
+  deps: { log: SourceLog; now?: () => number },
+): ContactSource {
+  const { log } = deps;
+  const now = deps.now ?? Date.now;
+  const dialect = dialectOf(config.url.dialect);
+  const name = config.name;
+  let session: SqlSession | undefined;
+  let state: State | undefined;
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const open = async (): Promise<SqlSession> => {
+    if (session && !session.broken) return session;
+    await session?.close();
+    session = undefined;
+    try {
+      session = await dialect.connect(config.url, {
+        statementTimeoutMs: config.statementTimeoutMs,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      });
+    } catch (error) {
+      throw new Error(describeSqlError(name, config.url, error, 'connect', config.statementTimeoutMs));
+    }
+    log.info({ source: name, url: config.url.redacted }, 'sql source: connected (read-only session)');
+    return session;
+  };
+
+  const pageQuery = (db: SqlSession): PageQuery => ({
+    db,
+    dialect,
+    query: config.query,
+    pageSize: config.pageSize,
+  });
+
+  const poll = async (): Promise<SourceBatch> => {
+    if (closed) throw new Error(`sql source "${name}": closed`);
+    const db = await open();
+    try {
+      const first = !state;
+      const known = state ? state.known : new Map<string, number>();
+      /** Changes to `known` made by this poll, applied only when the whole poll succeeded. */
+      const pending = new Map<string, number | undefined>();
+      const current = (id: string) => (pending.has(id) ? pending.get(id) : known.get(id));
+      const upserts = new Map<string, Contact>();
+      const deletes = new Set<string>();
+      const problems: { id: string; reason: string }[] = [];
+      const drop = (id: string) => {
+        if (current(id) === undefined) return;
+        pending.set(id, undefined);
+        upserts.delete(id);
+        deletes.add(id);
+      };
+
+      const onRow = (row: Record<string, unknown>, shape: RowShape) => {
+        const id = rowId(row, shape);
+        if (rowDeleted(row, shape)) return drop(id);
+        let contact: Contact;
+        try {
+          contact = rowContact(row, shape, dialect.toIso);
+        } catch (error) {
+          if (!(error instanceof RowError)) throw error;
+          problems.push({ id, reason: error.message });
+          // A contact whose row became unusable leaves the feed rather than stay stale.
+          return drop(id);
+        }
+        const hash = contactHash(contact);
+        if (current(id) === hash) return;
+        pending.set(id, hash);
+        deletes.delete(id);
+        upserts.set(id, contact);
+      };
+
+      const read = await readPages(pageQuery(db), state?.cursor, config.overlapSeconds, onRow);
+      let lastReconcile = state?.lastReconcile ?? now();
+      let reconciled = false;
+      if (!first && now() - lastReconcile >= config.reconcileEverySeconds * 1000) {
+        const present = await listIds(pageQuery(db), read.shape);
+        for (const id of known.keys()) if (!present.has(id) && current(id) !== undefined) drop(id);
+        for (const id of pending.keys()) if (!present.has(id) && current(id) !== undefined) drop(id);
+        lastReconcile = now();
+        reconciled = true;
+      }
+
+      for (const [id, hash] of pending)
+        if (hash === undefined) known.delete(id);
+        else known.set(id, hash);
+      state = { known, cursor: read.cursor ?? state?.cursor, lastReconcile };
+
+      for (const p of problems.slice(0, LOGGED_PROBLEMS))
+        log.warn({ source: name, id: p.id, reason: p.reason }, 'sql source: row skipped');
+      if (read.nullUpdatedAt)
+        log.warn(
+          { source: name, rows: read.nullUpdatedAt },
+          'sql source: rows with an empty updated_at are not read (use COALESCE in the query)',
+        );
+      log.info(
+        {
+          source: name,
+          rows: read.rows,
+          upserts: upserts.size,
+          deletes: deletes.size,
+          skipped: problems.length,
+          reconciled,
+          contacts: known.size,
+        },
+        first ? 'sql source: full load' : 'sql source: polled',
+      );
+      return { upserts: [...upserts.values()], deletes: first ? [] : [...deletes], complete: first };
+    } catch (error) {
+      // Whatever broke, the next poll starts on a fresh connection from the last good state.
+      await session?.close();
+      session = undefined;
+      if (error instanceof Error && error.message.startsWith(`sql source "${name}"`)) throw error;
+      const shapeProblem = error instanceof Error && error.message.startsWith("the query's result");
+      throw new Error(
+        shapeProblem
+          ? `sql source "${name}": ${(error as Error).message}`
+          : describeSqlError(name, config.url, error, 'query', config.statementTimeoutMs),
+      );
+    }
+  };
+
+  return {
+    name,
+    kind: 'sql',
+    intervalSeconds: config.intervalSeconds,
+    poll() {
+      // One poll at a time (the timer and a "sync now" may meet): each waits for the one before.
+      const next = queue.then(poll, poll);
+      queue = next.catch(() => {});
+      return next;
+    },
+    async close() {
+      closed = true;
+      await queue;
+      await session?.close();
+      session = undefined;
+    },
+  };
+}
+
+/** Every id the query returns now (rows marked deleted excepted), paged by id. */
+async function listIds(q: PageQuery, shape: RowShape): Promise<Set<string>> {
+  const present = new Set<string>();
+  const { db, dialect, query, pageSize } = q;
+  const withDeleted = shape.keys.deleted !== undefined;
+  const listed: RowShape = { ...shape, keys: { id: 'id', deleted: withDeleted ? 'deleted' : undefined } };
+  let last: unknown;
+  for (;;) {
+    const params: unknown[] = [];
+    const where =
+      last === undefined ? '' : `WHERE q.id > ${dialect.placeholder(params.push(last), shape.id.cast)}`;
+    const columns = `q.id AS id${withDeleted ? ', q.deleted AS deleted' : ''}`;
+    const sql = `SELECT ${columns} FROM (${query}) q ${where} ORDER BY q.id LIMIT ${pageSize}`;
+    const { rows } = await db.query(sql, params);
+    for (const row of rows) if (!rowDeleted(row, listed)) present.add(rowId(row, listed));
+    if (rows.length < pageSize) return present;
+    last = rows[rows.length - 1]?.id;
+  }
+}
