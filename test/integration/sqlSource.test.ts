@@ -1,7 +1,7 @@
 // The sql contact source against the real PostgreSQL and MariaDB of this machine, each test file in
 // a database of its own: full load, updates, phone changes, soft and hard deletes, a broken query, a
 // connection killed during a poll, the read-only session, and the vtiger schema with its query.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactSource, SourceBatch, SourceLog } from '../../relay/contacts/sources/sourceTypes.ts';
 import {
   createSqlSource,
@@ -275,5 +275,171 @@ describeMysql('sql source on MariaDB', () => {
         await dropMysqlDatabase(name);
       },
     };
+  });
+});
+
+describeMysql('sql source on MariaDB: logins and URLs', () => {
+  it('a refused login names the source and the user, never the password', async () => {
+    const url = MYSQL_ADMIN_URL.replace('://root@', '://screenpop_nobody:Secr3t-Pa55@');
+    const source = createSqlSource(
+      sqlSourceKind.parse(
+        { urlEnv: 'CRM_DB_URL', query: 'SELECT * FROM contacts' },
+        'contacts.sources[0]',
+        { name: 'crm', kind: 'sql', intervalSeconds: 60 },
+        '/tmp',
+        { CRM_DB_URL: url },
+      ),
+      { log: recordingLog().log },
+    );
+    const error = await source.poll().then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(
+      /^sql source "crm": MySQL\/MariaDB at .* refused the login of user "screenpop_nobody"/,
+    );
+    expect(error?.message).not.toContain('Secr3t');
+    await source.close();
+  });
+});
+
+describeMysql('sql source on a vtiger database (MariaDB) with VTIGER_CONTACTS_QUERY', () => {
+  const name = testDatabaseName();
+  let conn: Awaited<ReturnType<typeof createMysqlDatabase>>;
+  let source: ContactSource;
+  let clock = 1_000_000;
+
+  beforeAll(async () => {
+    conn = await createMysqlDatabase(name);
+    // The columns the query reads, as vtiger 8.2 names them (shared/reference/crm-apis.md).
+    await conn.query(`
+      CREATE TABLE vtiger_users (id INT PRIMARY KEY, user_name VARCHAR(255));
+      CREATE TABLE vtiger_crmentity (crmid INT PRIMARY KEY, setype VARCHAR(30), smownerid INT NOT NULL DEFAULT 0,
+        deleted INT NOT NULL DEFAULT 0, createdtime DATETIME NOT NULL, modifiedtime DATETIME, label VARCHAR(255));
+      CREATE TABLE vtiger_contactdetails (contactid INT PRIMARY KEY, firstname VARCHAR(40), lastname VARCHAR(80),
+        phone VARCHAR(50), mobile VARCHAR(50), accountid INT DEFAULT 0, email VARCHAR(100));
+      CREATE TABLE vtiger_contactsubdetails (contactsubscriptionid INT PRIMARY KEY, homephone VARCHAR(50),
+        otherphone VARCHAR(50), assistantphone VARCHAR(50));
+      CREATE TABLE vtiger_account (accountid INT PRIMARY KEY, accountname VARCHAR(100), phone VARCHAR(30),
+        otherphone VARCHAR(30));
+      INSERT INTO vtiger_users VALUES (1, 'admin'), (5, 'ayse');
+      INSERT INTO vtiger_crmentity (crmid, setype, smownerid, deleted, createdtime, modifiedtime, label) VALUES
+        (11, 'Accounts', 1, 0, NOW() - INTERVAL 1 DAY, NOW() - INTERVAL 1 DAY, 'Acme Ltd'),
+        (12, 'Contacts', 5, 0, NOW() - INTERVAL 1 DAY, NOW() - INTERVAL 1 DAY, 'Ali Veli'),
+        (13, 'Contacts', 5, 1, NOW() - INTERVAL 1 DAY, NOW() - INTERVAL 1 DAY, 'In The Bin'),
+        (14, 'Contacts', 1, 0, NOW() - INTERVAL 1 DAY, NOW() - INTERVAL 1 DAY, 'Zeynep'),
+        (15, 'Contacts', 1, 0, NOW() - INTERVAL 1 DAY, NOW() - INTERVAL 1 DAY, 'Mehmet Acar');
+      INSERT INTO vtiger_account VALUES (11, 'Acme Ltd', '0212 555 00 00', '0212 555 00 01');
+      INSERT INTO vtiger_contactdetails VALUES
+        (12, 'Ali', 'Veli', '0532 111 22 33', '0533 444 55 66', 11, 'ali@example.com'),
+        (13, 'In The', 'Bin', '0532 000 00 00', NULL, 11, NULL),
+        (14, NULL, 'Zeynep', NULL, '+90 535 777 88 99', 0, NULL),
+        (15, 'Mehmet', 'Acar', '0216 333 44 55', NULL, 11, NULL);
+      INSERT INTO vtiger_contactsubdetails VALUES (12, '0216 999 88 77', '0850 111 22 33', '0212 000 11 22'),
+        (14, '', NULL, NULL);`);
+    source = createSqlSource(
+      sqlSourceKind.parse(
+        { url: urlFor(MYSQL_ADMIN_URL, name), query: VTIGER_CONTACTS_QUERY, pageSize: 2 },
+        'contacts.sources[0]',
+        { name: 'vtigerdb', kind: 'sql', intervalSeconds: 60 },
+        '/tmp',
+        {},
+      ),
+      { log: recordingLog().log, now: () => clock },
+    );
+  });
+  afterAll(async () => {
+    await source?.close();
+    await conn?.end();
+    await dropMysqlDatabase(name);
+  });
+
+  it('loads organisations and contacts with their organisation, owner and every phone column', async () => {
+    const batch = await source.poll();
+    expect(batch.complete).toBe(true);
+    expect(ids(batch), 'the record in the recycle bin is left out').toEqual(['11', '12', '14', '15']);
+    const c = byId(batch);
+    expect(c['11']).toMatchObject({
+      kind: 'company',
+      name: 'Acme Ltd',
+      owner: 'admin',
+      phones: ['0212 555 00 00', '0212 555 00 01'],
+    });
+    expect(c['12']).toMatchObject({
+      kind: 'person',
+      name: 'Ali Veli',
+      companyId: '11',
+      company: 'Acme Ltd',
+      owner: 'ayse',
+      phones: ['0532 111 22 33', '0533 444 55 66', '0216 999 88 77', '0850 111 22 33'],
+    });
+    expect(c['14']).toEqual(expect.objectContaining({ name: 'Zeynep', phones: ['+90 535 777 88 99'] }));
+    expect(c['14']?.companyId, 'accountid 0 is no organisation').toBeUndefined();
+  });
+
+  it('a contact moved to the recycle bin comes as a delete', async () => {
+    await conn.query('UPDATE vtiger_crmentity SET deleted = 1, modifiedtime = NOW() WHERE crmid = 12');
+    const batch = await source.poll();
+    expect(batch).toEqual({ upserts: [], deletes: ['12'], complete: false });
+  });
+
+  it('renaming an organisation brings it and its contacts with the new name', async () => {
+    await conn.query("UPDATE vtiger_account SET accountname = 'Acme Holding' WHERE accountid = 11");
+    await conn.query('UPDATE vtiger_crmentity SET modifiedtime = NOW() WHERE crmid = 11');
+    const batch = await source.poll();
+    expect(batch.upserts.map((c) => [c.id, c.name, c.company])).toEqual([
+      ['11', 'Acme Holding', undefined],
+      ['15', 'Mehmet Acar', 'Acme Holding'],
+    ]);
+  });
+
+  it('emptying the recycle bin is found by the reconcile', async () => {
+    await conn.query('DELETE FROM vtiger_crmentity WHERE crmid IN (12, 13, 14)');
+    await conn.query('DELETE FROM vtiger_contactdetails WHERE contactid IN (12, 13, 14)');
+    clock += 600_000;
+    const batch = await source.poll();
+    expect(batch.deletes, '12 was deleted before; 14 goes now').toEqual(['14']);
+  });
+});
+
+describe('sql source config', () => {
+  const base = { name: 'crm', kind: 'sql', intervalSeconds: 60 };
+  const parse = (raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
+    sqlSourceKind.parse(raw, 'contacts.sources[2]', base, '/tmp', env);
+  const query = 'SELECT * FROM crm_contacts;';
+
+  it('takes the URL from url, urlEnv or urlFile, and keeps its password out of String() and JSON', () => {
+    const config = parse(
+      { urlEnv: 'CRM_DB_URL', query },
+      { CRM_DB_URL: 'postgres://reader:hunter2hunter2@db/crm' },
+    );
+    expect(config.url.dialect).toBe('postgres');
+    expect(String(config.url)).toBe('postgres://reader:***@db/crm');
+    expect(JSON.stringify(config)).not.toContain('hunter2');
+    expect(config.query, 'a trailing semicolon is dropped').toBe('SELECT * FROM crm_contacts');
+    expect(config).toMatchObject({
+      reconcileEverySeconds: 600,
+      overlapSeconds: 5,
+      statementTimeoutMs: 10_000,
+    });
+  });
+
+  it('names the field at fault', () => {
+    expect(() => parse({ query })).toThrow(/^config: contacts.sources\[2\].url is missing/);
+    expect(() => parse({ url: 'http://db/crm', query })).toThrow(
+      /contacts.sources\[2\].url has the scheme "http:"/,
+    );
+    expect(() => parse({ url: 'mysql://db', query })).toThrow(/url names no database/);
+    expect(() => parse({ urlEnv: 'NOPE', query })).toThrow(/urlEnv names NOPE, which is not set/);
+    expect(() => parse({ urlFile: 'no-such-file', query })).toThrow(
+      /urlFile names \/tmp\/no-such-file, which cannot be read/,
+    );
+    expect(() => parse({ url: 'postgres://db/crm', query: 'DELETE FROM x' })).toThrow(
+      /query must be a SELECT/,
+    );
+    expect(() => parse({ url: 'postgres://db/crm', query, overlapSeconds: -1 })).toThrow(
+      /overlapSeconds must be an integer/,
+    );
+    expect(() => parse({ url: 'postgres://u:pw-in-the-url@db', query })).not.toThrow(/pw-in-the-url/);
   });
 });

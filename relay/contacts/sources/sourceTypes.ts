@@ -54,6 +54,12 @@ export interface SourceKind<C extends SourceConfigBase> {
    * intervalSeconds parsed already; `baseDir` is the config file's folder; `env` the environment
    * (secrets come from `…Env` variables or files, never inline in logs).
    */
-  parse(raw: Record<string, unknown>, field: string, base: SourceConfigBase, baseDir: string, env: NodeJS.ProcessEnv): C;
+  parse(
+    raw: Record<string, unknown>,
+    field: string,
+    base: SourceConfigBase,
+    baseDir: string,
+    env: NodeJS.ProcessEnv,
+  ): C;
   create(config: C, deps: { log: SourceLog }): ContactSource;
 }
