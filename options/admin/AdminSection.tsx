@@ -10,6 +10,7 @@ import { ErrorNote, problemText } from './AdminBits.tsx';
 import { type AdminClient, type AdminError, adminClient } from './adminApi.ts';
 import { type AgentView, sortAgents, validateAdminToken } from './adminModel.ts';
 import { ConnectionsPanel } from './ConnectionsPanel.tsx';
+import { ContactSourcesPanel } from './ContactSourcesPanel.tsx';
 import { CsvPanel } from './CsvPanel.tsx';
 import { MappingTable } from './MappingTable.tsx';
 import { TokensPanel } from './TokensPanel.tsx';
@@ -170,6 +171,7 @@ export function AdminSection() {
           <MappingTable client={client} agents={agents} onChanged={onChanged} />
           <TokensPanel client={client} agents={agents} onChanged={() => onChanged()} />
           <ConnectionsPanel client={client} />
+          <ContactSourcesPanel client={client} />
           <CsvPanel client={client} onChanged={() => onChanged()} />
         </>
       )}

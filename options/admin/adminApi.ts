@@ -6,6 +6,8 @@ import type {
   AgentBody,
   AgentView,
   Connection,
+  ContactSourceList,
+  ContactSourceState,
   ImportSummary,
   IssuedToken,
 } from '../../shared/wire/adminApi.ts';
@@ -24,7 +26,7 @@ export interface AdminError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AdminError };
 
-export type { AgentBody, Connection, IssuedToken };
+export type { AgentBody, Connection, ContactSourceState, IssuedToken };
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -123,6 +125,14 @@ export function adminClient(base: string, adminToken: string, fetchFn: Fetch) {
     },
     importCsv(csv: string, dryRun: boolean): Promise<Result<ImportSummary>> {
       return call('PUT', `/v1/admin/agents.csv${dryRun ? '?dryRun=true' : ''}`, { csv });
+    },
+    async contactSources(): Promise<Result<ContactSourceState[]>> {
+      return pick(await call<ContactSourceList>('GET', '/v1/admin/contact-sources'), 'sources');
+    },
+    /** Polls one source now; answers its state after the poll. */
+    async syncContactSource(name: string): Promise<Result<ContactSourceState[]>> {
+      const path = `/v1/admin/contact-sources/${encodeURIComponent(name)}/sync`;
+      return pick(await call<ContactSourceList>('POST', path), 'sources');
     },
   };
 }

@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HEARTBEAT_MS } from '../../shared/protocol.ts';
 import { registerAdminRoutes } from '../admin/adminRoutes.ts';
+import { registerContactSourcesRoutes } from '../admin/contactSourcesRoutes.ts';
 import { registerPairingRoute } from '../admin/pairingRoute.ts';
 import { type AgentDirectory, ManagedAgentDirectory } from '../agents/agentDirectory.ts';
 import { decorateAgentRequests } from '../agents/agentRequest.ts';
@@ -133,6 +134,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerDiagnosticsRoutes(api, { agents, pipeline, clock });
     if (agents instanceof ManagedAgentDirectory) {
       registerAdminRoutes(api, { adminToken: config.adminToken, agents, presence, clock });
+      registerContactSourcesRoutes(api, { adminToken: config.adminToken, sources });
       registerPairingRoute(api, { agents, clock, limits });
     }
     api.get('/metrics', { schema: METRICS_SCHEMA }, async (_request, reply) =>

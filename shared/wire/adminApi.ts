@@ -122,3 +122,22 @@ export const CsvProblems = Type.Object(
   { title: 'CsvProblems' },
 );
 export type CsvProblems = Static<typeof CsvProblems>;
+
+/** `GET /v1/admin/contact-sources`, and the answer of `POST …/:name/sync`: each source's state. */
+export const ContactSourceState = Type.Object(
+  {
+    name: Type.String(),
+    kind: Type.String({ description: 'file, sql, vtiger or suitecrm' }),
+    ok: Type.Boolean({ description: 'false until a poll succeeded, and while the last poll failed' }),
+    contacts: Type.Integer({ minimum: 0, description: 'contacts this source holds now' }),
+    changes: Type.Integer({ minimum: 0, description: 'contacts changed since the relay started' }),
+    deletions: Type.Integer({ minimum: 0, description: 'contacts deleted since the relay started' }),
+    lastSuccessAt: Type.Optional(Type.String()),
+    lastError: Type.Optional(Type.String({ description: 'why the last poll failed (no secrets)' })),
+    lastErrorAt: Type.Optional(Type.String()),
+  },
+  { title: 'ContactSourceState' },
+);
+export type ContactSourceState = Static<typeof ContactSourceState>;
+export const ContactSourceList = Type.Object({ sources: Type.Array(ContactSourceState) });
+export type ContactSourceList = Static<typeof ContactSourceList>;

@@ -7,7 +7,7 @@ import type { ContactSource, SourceBatch } from '../../../../relay/contacts/sour
 import { buildApp } from '../../../../relay/server/app.ts';
 import type { Contact } from '../../../../shared/contact.ts';
 import { templateValues } from '../../../../shared/template.ts';
-import { AYSE_TOKEN, tempDir, testConfig } from '../helpers.ts';
+import { ADMIN_TOKEN, AYSE_TOKEN, tempDir, testConfig } from '../helpers.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -157,6 +157,19 @@ describe('contacts.sources in the relay', () => {
       const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
       expect(metrics).toMatch(/screenpop_contact_source_up\{source="a"\} 1/);
       expect(metrics).toMatch(/screenpop_contact_source_contacts\{source="b"\} 1/);
+
+      // The admin API lists them and polls one on demand.
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      const list = await app.inject({ method: 'GET', url: '/v1/admin/contact-sources', headers: admin });
+      expect(list.json().sources.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
+      expect((await app.inject({ method: 'GET', url: '/v1/admin/contact-sources' })).statusCode).toBe(401);
+      tmp.write('b.csv', 'id,kind,name,company_id,company,phones,owner\n1,company,IP Santral,,,02125550100,mehmet\n2,person,Zeynep Ak,1,,05551112233,\n');
+      const synced = await app.inject({ method: 'POST', url: '/v1/admin/contact-sources/b/sync', headers: admin });
+      expect(synced.statusCode, synced.body).toBe(200);
+      expect(synced.json().sources).toEqual([expect.objectContaining({ name: 'b', ok: true, contacts: 2 })]);
+      const missing = await app.inject({ method: 'POST', url: '/v1/admin/contact-sources/zz/sync', headers: admin });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json()).toMatchObject({ field: 'name' });
       await app.close();
     } finally {
       tmp.cleanup();
