@@ -216,4 +216,19 @@ for (const legacy of [false, true])
       source = make({ legacy: !legacy });
       await expect(source.poll()).rejects.toThrow(/suitecrm source "sc": no API at .*\/legacy/);
     });
+
+    it('falls back to user ids as owners when assigned_user_name is unknown', async () => {
+      await source.close();
+      await sc.close();
+      sc = await startFakeSuitecrm({
+        clientId: 'screenpop',
+        clientSecret: SECRET,
+        legacy,
+        unknownFields: ['assigned_user_name'],
+      });
+      source = make();
+      sc.add('Contacts', { last_name: 'A', phone_mobile: '1', assigned_user_id: 'u7' });
+      const [c] = (await source.poll()).upserts;
+      expect(c?.owner).toBe('u7');
+    });
   });

@@ -258,4 +258,24 @@ describe('vtiger source against the webservice', () => {
     source = make({ url: gone.url });
     await expect(source.poll()).rejects.toThrow(/vtiger source "vt": cannot reach .*ECONNREFUSED/);
   });
+
+  it('a failed poll changes nothing: the next one starts from the same place', async () => {
+    vt.add('Contacts', { lastname: 'A', mobile: '1' });
+    await source.poll();
+    vt.clock = '2026-12-03 13:00:00';
+    const acc = vt.add('Accounts', { accountname: 'New Ltd', phone: '9' });
+    const b = vt.add('Contacts', { lastname: 'B', mobile: '2' });
+    vt.failModule = 'Contacts';
+    await expect(source.poll()).rejects.toThrow(
+      /vtiger source "vt": the Contacts query refused \(ACCESS_DENIED/,
+    );
+    vt.failModule = undefined;
+    const batch = await source.poll();
+    expect(batch.upserts.map((c) => c.id).sort()).toEqual([String(acc), String(b)].sort());
+  });
+
+  it('the fake answers sync with HTTP 500, as vtiger on PHP 8 does', async () => {
+    const res = await fetch(`${vt.url}/webservice.php?operation=sync&modifiedTime=0&elementType=Contacts`);
+    expect(res.status).toBe(500);
+  });
 });
