@@ -167,6 +167,18 @@ function contactScenario(label: string, setup: () => Promise<Db>) {
     await short.close();
   });
 
+  it(`${label}: a statement running past statementTimeoutMs is cancelled by the server`, async () => {
+    await db.exec('UPDATE test_pause SET seconds = 2');
+    const slow = createSqlSource(config(db, { name: 'slow', statementTimeoutMs: 200 }), { log });
+    const started = Date.now();
+    await expect(slow.poll()).rejects.toThrow(
+      /^sql source "slow": the query ran longer than statementTimeoutMs \(200 ms\)/,
+    );
+    expect(Date.now() - started).toBeLessThan(1500);
+    await db.exec('UPDATE test_pause SET seconds = 0');
+    await slow.close();
+  });
+
   it(`${label}: an unknown database is named`, async () => {
     const url = db.url.replace(/screenpop_it_[0-9a-f]+/, 'screenpop_it_000000000000');
     const missing = createSqlSource(config(db, { name: 'nodb', url }), { log });
