@@ -30,6 +30,8 @@ export interface ConnectionDeps {
   onEventFailed?: (event: CallEvent, error: string) => Promise<void>;
   /** The relay no longer holds what followed our cursor: calls may be missing. */
   onResync?: () => void;
+  /** The relay says its contact feed moved. */
+  onContactsMoved?: () => void;
   /** The stream now runs on `kind` (a fallback, or back to the WebSocket). */
   onTransport?: (kind: TransportKind, reason: string) => void;
   onStatus: (status: ConnectionStatus) => void;
@@ -151,6 +153,9 @@ export class RelayConnection {
         if (!live()) return;
         this.deps.log?.('relay log no longer holds our cursor; some calls may be missing');
         this.deps.onResync?.();
+      },
+      contactsMoved: () => {
+        if (live()) this.deps.onContactsMoved?.();
       },
       head: (cursor) => live() && this.keepHead(cursor),
       alive: () => live() && this.touch(),

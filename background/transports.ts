@@ -14,6 +14,8 @@ export interface StreamSink {
   event(event: CallEvent): void;
   /** The cursor was from another log or older than what it keeps: calls may be missing. */
   resync(): void;
+  /** The relay's contact feed moved: sync contacts now (WebSocket and SSE only). */
+  contactsMoved?(): void;
   /** Where the relay's log is now, when the stream started from "now" and told no welcome cursor. */
   head(cursor: string): void;
   /** Anything arrived (heartbeats included): the path is alive. */
@@ -103,6 +105,7 @@ function deliver(msg: ServerMessage, sink: StreamSink): void {
   if (msg.type === 'welcome') sink.opened(msg);
   else if (msg.type === 'call') sink.event(msg.event);
   else if (msg.type === 'resync') sink.resync();
+  else if (msg.type === 'contacts') sink.contactsMoved?.();
 }
 
 type Fetch = typeof fetch;
@@ -150,6 +153,7 @@ export function sseTransport(base: string, token: string, fetchFn: Fetch): Trans
               sink.opened({ type: 'welcome', ...(frame.data as object) } as Welcome);
             else if (frame?.event === 'call') sink.event(frame.data as CallEvent);
             else if (frame?.event === 'resync') sink.resync();
+            else if (frame?.event === 'contacts') sink.contactsMoved?.();
           }
         }
       })().catch((err: unknown) => end(`SSE failed: ${String(err)}`));

@@ -105,6 +105,8 @@ export function createWorker(deps: WorkerDeps) {
   // Per-worker-instance state: rebuilt by `boot()` every time the worker starts.
   let booted: Promise<Booted> | null = null;
   let syncing: Promise<SyncStatus> | null = null;
+  /** The relay said the feed moved while a sync ran: that sync may have read before the change. */
+  let syncWanted = false;
 
   /** The worker's state; a boot that failed (IndexedDB, storage) is tried again by the next call. */
   function boot(): Promise<Booted> {
@@ -192,6 +194,7 @@ export function createWorker(deps: WorkerDeps) {
         await recordFailedEvent(local, event, error, now());
         await signals.bumpQueue();
       },
+      onContactsMoved: () => void syncAgain(),
       onResync: () =>
         void readCursor()
           .then((c) => noteResync(local, c?.at, now()))
@@ -259,6 +262,15 @@ export function createWorker(deps: WorkerDeps) {
     await signals.bumpQueue();
   }
 
+  /** Syncs now, or once more right after a sync that is running (it may have missed the move). */
+  async function syncAgain(): Promise<void> {
+    if (syncing) {
+      syncWanted = true;
+      return;
+    }
+    await runSync();
+  }
+
   function runSync(): Promise<SyncStatus> {
     syncing ??= (async () => {
       try {
@@ -278,6 +290,10 @@ export function createWorker(deps: WorkerDeps) {
         }
       } finally {
         syncing = null;
+        if (syncWanted) {
+          syncWanted = false;
+          void runSync();
+        }
       }
     })();
     return syncing;

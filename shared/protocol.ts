@@ -13,6 +13,8 @@ export type ServerMessage =
   /** The client's cursor is older than the log: it must treat its queue as possibly incomplete. */
   | { type: 'resync'; cursor: string }
   | { type: 'heartbeat'; at: string }
+  /** The contact feed changed (a CRM source's poll found changes): sync contacts now. */
+  | { type: 'contacts' }
   | {
       type: 'error';
       code: 'unauthorized' | 'bad-request' | 'auth-timeout' | 'too-many-connections' | 'too-many-failures';

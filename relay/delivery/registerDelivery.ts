@@ -2,6 +2,7 @@
 // registry, so the per-agent connection limit and token revocation hold across all three.
 import type { FastifyInstance } from 'fastify';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import type { FeedSignal } from '../contacts/feedSignal.ts';
 import type { Clock } from '../http/clock.ts';
 import type { Limits } from '../http/limits.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -26,6 +27,8 @@ export interface DeliveryDeps {
   longPollMs?: number;
   /** Caps on sockets that have not said hello; defaults when absent. */
   limits?: Pick<Limits, 'maxPendingStreams' | 'maxPendingStreamsPerAddress'>;
+  /** Raised when the contact feed moved: open WebSocket and SSE streams tell their browser. */
+  contactsMoved?: FeedSignal;
 }
 
 export function registerDelivery(app: FastifyInstance, deps: DeliveryDeps): void {
@@ -54,6 +57,7 @@ export function registerDelivery(app: FastifyInstance, deps: DeliveryDeps): void
     allowedOrigins: delivery.allowedOrigins,
     maxPending: deps.limits?.maxPendingStreams,
     maxPendingPerAddress: deps.limits?.maxPendingStreamsPerAddress,
+    contactsMoved: deps.contactsMoved,
   });
   registerLongPoll(app, {
     agents,
@@ -62,5 +66,13 @@ export function registerDelivery(app: FastifyInstance, deps: DeliveryDeps): void
     maxPerAgent,
     waitMs: deps.longPollMs ?? delivery.longPollMs,
   });
-  registerSse(app, { agents, eventLog, sessions, clock, heartbeatMs, maxPerAgent });
+  registerSse(app, {
+    agents,
+    eventLog,
+    sessions,
+    clock,
+    heartbeatMs,
+    maxPerAgent,
+    contactsMoved: deps.contactsMoved,
+  });
 }

@@ -3,6 +3,7 @@
 // on its own reconnects) or `?after=`. Frames:
 //   event: welcome  data: {user,name,extensions,agentIds,cursor}   (id: cursor when starting from now)
 //   event: resync   data: {cursor}                                  (the cursor was older than the log)
+//   event: contacts data: {}                                        (the contact feed moved: sync now)
 //   id: <event id>  event: call  data: <CallEvent>
 //   event: error    data: {code,reason}                             (then the stream ends)
 //   ": heartbeat <time>" comments every heartbeatMs, which keep proxies from closing an idle stream.
@@ -12,6 +13,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import { agentOf, cursorOf, requireAgent, tooManyConnections } from '../agents/agentRequest.ts';
+import type { FeedSignal } from '../contacts/feedSignal.ts';
 import type { Clock } from '../http/clock.ts';
 import { AGENT_AUTH, CURSOR_QUERY, refusals } from '../http/routeDocs.ts';
 import type { EventLog } from '../store/eventLog.ts';
@@ -29,6 +31,8 @@ export interface SseOptions {
   clock: Clock;
   heartbeatMs: number;
   maxPerAgent: number;
+  /** Raised when the contact feed moved: the stream sends `event: contacts`. */
+  contactsMoved?: FeedSignal;
 }
 
 const END_ERROR: Record<EndReason, { code: string; reason: string }> = {
@@ -40,7 +44,7 @@ const END_ERROR: Record<EndReason, { code: string; reason: string }> = {
 const SSE_SCHEMA = {
   summary: "The agent's call feed as Server-Sent Events",
   description:
-    'Frames: `welcome`, `resync`, `call` (id: event id, data: CallEvent) and `error` (then the stream ends). Resume with `Last-Event-ID` or `?after=`.',
+    'Frames: `welcome`, `resync`, `call` (id: event id, data: CallEvent), `contacts` (the contact feed moved: sync now) and `error` (then the stream ends). Resume with `Last-Event-ID` or `?after=`.',
   operationId: 'streamEvents',
   tags: ['agent'],
   security: AGENT_AUTH,
@@ -113,9 +117,11 @@ export function registerSse(app: FastifyInstance, options: SseOptions): void {
     });
     open.add(res);
     let heartbeat: ReturnType<typeof setInterval> | undefined;
+    let unsubscribe: (() => void) | undefined;
     const cleanup = () => {
       open.delete(res);
       clearInterval(heartbeat);
+      unsubscribe?.();
       feed?.close();
       session.close();
     };
@@ -152,7 +158,11 @@ export function registerSse(app: FastifyInstance, options: SseOptions): void {
         () => write(`: heartbeat ${new Date(options.clock.now()).toISOString()}\n\n`),
         options.heartbeatMs,
       );
-      if (res.destroyed || res.writableEnded) clearInterval(heartbeat);
+      unsubscribe = options.contactsMoved?.subscribe(() => write(sseFrame('contacts', {})));
+      if (res.destroyed || res.writableEnded) {
+        clearInterval(heartbeat);
+        unsubscribe?.();
+      }
     } catch (error) {
       request.log.error({ err: error }, 'sse: failed');
       res.end();

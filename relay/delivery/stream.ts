@@ -18,6 +18,7 @@ import {
 } from '../../shared/protocol.ts';
 import { ErrorBody } from '../../shared/wire/common.ts';
 import type { AgentDirectory } from '../agents/agentDirectory.ts';
+import type { FeedSignal } from '../contacts/feedSignal.ts';
 import type { AuthThrottle } from '../http/authThrottle.ts';
 import type { Clock } from '../http/clock.ts';
 import { sendError } from '../http/httpErrors.ts';
@@ -50,6 +51,7 @@ export interface StreamOptions {
   /** Sockets that have not said hello yet: in all and per client address. */
   maxPending?: number;
   maxPendingPerAddress?: number;
+  contactsMoved?: FeedSignal;
 }
 
 interface Client {
@@ -98,6 +100,7 @@ function serve(
   let helloSeen = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let closed = false;
+  let unsubscribe: (() => void) | undefined;
 
   const send = (message: ServerMessage) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -184,6 +187,7 @@ function serve(
     // The socket may have closed while the log answered; then there is no one to start a timer for.
     if (closed) return;
     heartbeat = setInterval(() => send(heartbeatMessage()), options.heartbeatMs);
+    unsubscribe = options.contactsMoved?.subscribe(() => send({ type: 'contacts' }));
     log.info({ user: me.user, replayed: replay.replayed, resync: replay.resync }, 'stream: agent connected');
   };
 
@@ -219,6 +223,7 @@ function serve(
     client.release();
     clearTimeout(authTimer);
     if (heartbeat) clearInterval(heartbeat);
+    unsubscribe?.();
     feed?.close();
     session?.close();
     if (session) log.info({ user: session.user, code }, 'stream: agent disconnected');

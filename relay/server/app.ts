@@ -99,7 +99,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     app.addHook('onReady', () => stores.open());
     app.addHook('onClose', () => stores.close());
   }
-  const { feed, sources } = setUpContacts(app, config, { clock, metrics, stores });
+  const { feed, sources, moved } = setUpContacts(app, config, { clock, metrics, stores });
 
   const pipeline = createCallPipeline({ eventLog, metrics, agents, clock });
   const presence = deps.presence ?? (stores as CallStores).presence;
@@ -125,6 +125,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       authTimeoutMs: deps.authTimeoutMs ?? AUTH_TIMEOUT_MS,
       longPollMs: deps.longPollMs,
       limits,
+      contactsMoved: moved,
     });
   });
   // Registered after the OpenAPI plugin, so every route below is in `/openapi.json`.

@@ -3,6 +3,7 @@
 // at start-up is reported, and the contacts stored from before stay in service).
 import type { FastifyInstance } from 'fastify';
 import { type ContactsFeed, createContactsFeed } from '../contacts/contactsFeed.ts';
+import { FeedSignal } from '../contacts/feedSignal.ts';
 import { createSources } from '../contacts/sources/sourceRegistry.ts';
 import { SourceSet } from '../contacts/sources/sourceSet.ts';
 import type { Clock } from '../http/clock.ts';
@@ -13,6 +14,8 @@ import type { RelayConfig } from './config.ts';
 export interface ContactsSetup {
   feed: ContactsFeed | null;
   sources: SourceSet | null;
+  /** Raised when a source's poll changed the feed (sources mode only). */
+  moved: FeedSignal;
 }
 
 export function setUpContacts(
@@ -21,6 +24,7 @@ export function setUpContacts(
   deps: { clock: Clock; metrics: Metrics; stores: CallStores | null },
 ): ContactsSetup {
   const { clock, metrics, stores } = deps;
+  const moved = new FeedSignal();
   const common = {
     log: app.log,
     clock,
@@ -32,6 +36,12 @@ export function setUpContacts(
       log: app.log,
       now: () => clock.now(),
       onFailure: () => metrics.contactReloadFailures.inc(),
+      // The feed takes the change in first, so a browser told to sync finds it.
+      onChange: () =>
+        void feed
+          .refresh(true)
+          .then(() => moved.notify())
+          .catch((err: unknown) => app.log.error({ err }, 'contacts: feed refresh failed')),
     });
     metrics.trackContactSources(() => sources.states());
     const feed = createContactsFeed({ ...common, reader: sources });
@@ -43,9 +53,9 @@ export function setUpContacts(
       await feed.refresh(true);
     });
     app.addHook('onClose', () => sources.close());
-    return { feed, sources };
+    return { feed, sources, moved };
   }
-  if (!config.contacts) return { feed: null, sources: null };
+  if (!config.contacts) return { feed: null, sources: null, moved };
   const feed = createContactsFeed({
     ...common,
     source: config.contacts,
@@ -58,5 +68,5 @@ export function setUpContacts(
     const error = feed.error();
     if (error) throw new Error(`contacts: ${error}`);
   });
-  return { feed, sources: null };
+  return { feed, sources: null, moved };
 }

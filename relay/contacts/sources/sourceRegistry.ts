@@ -9,10 +9,16 @@ import {
   type SourceKind,
   type SourceLog,
 } from './sourceTypes.ts';
+import { sqlSourceKind } from './sqlSource.ts';
+import { suitecrmSourceKind } from './suitecrmSource.ts';
+import { vtigerSourceKind } from './vtigerSource.ts';
 
 // Each kind has its own config type; the table only dispatches on `kind`.
 const KINDS: Record<string, SourceKind<any>> = {
   file: fileSourceKind,
+  sql: sqlSourceKind,
+  vtiger: vtigerSourceKind,
+  suitecrm: suitecrmSourceKind,
 };
 
 const NAME_RE = /^[a-z0-9][a-z0-9_-]{0,31}$/;

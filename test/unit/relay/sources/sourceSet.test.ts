@@ -7,7 +7,7 @@ import type { ContactSource, SourceBatch } from '../../../../relay/contacts/sour
 import { buildApp } from '../../../../relay/server/app.ts';
 import type { Contact } from '../../../../shared/contact.ts';
 import { templateValues } from '../../../../shared/template.ts';
-import { ADMIN_TOKEN, AYSE_TOKEN, tempDir, testConfig } from '../helpers.ts';
+import { ADMIN_TOKEN, AYSE_TOKEN, TestClient, tempDir, testConfig } from '../helpers.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -163,11 +163,22 @@ describe('contacts.sources in the relay', () => {
       const list = await app.inject({ method: 'GET', url: '/v1/admin/contact-sources', headers: admin });
       expect(list.json().sources.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
       expect((await app.inject({ method: 'GET', url: '/v1/admin/contact-sources' })).statusCode).toBe(401);
-      tmp.write('b.csv', 'id,kind,name,company_id,company,phones,owner\n1,company,IP Santral,,,02125550100,mehmet\n2,person,Zeynep Ak,1,,05551112233,\n');
-      const synced = await app.inject({ method: 'POST', url: '/v1/admin/contact-sources/b/sync', headers: admin });
+      tmp.write(
+        'b.csv',
+        'id,kind,name,company_id,company,phones,owner\n1,company,IP Santral,,,02125550100,mehmet\n2,person,Zeynep Ak,1,,05551112233,\n',
+      );
+      const synced = await app.inject({
+        method: 'POST',
+        url: '/v1/admin/contact-sources/b/sync',
+        headers: admin,
+      });
       expect(synced.statusCode, synced.body).toBe(200);
       expect(synced.json().sources).toEqual([expect.objectContaining({ name: 'b', ok: true, contacts: 2 })]);
-      const missing = await app.inject({ method: 'POST', url: '/v1/admin/contact-sources/zz/sync', headers: admin });
+      const missing = await app.inject({
+        method: 'POST',
+        url: '/v1/admin/contact-sources/zz/sync',
+        headers: admin,
+      });
       expect(missing.statusCode).toBe(404);
       expect(missing.json()).toMatchObject({ field: 'name' });
       await app.close();
@@ -198,7 +209,7 @@ describe('contacts.sources in the relay', () => {
       }),
     ).toMatch(/contacts\.sources\[1\]\.name .*used by another source/);
     expect(problem({ sources: [{ name: 'a', kind: 'ldap' }] })).toMatch(
-      /contacts\.sources\[0\]\.kind must be one of file/,
+      /contacts\.sources\[0\]\.kind must be one of file, sql, vtiger, suitecrm/,
     );
     expect(problem({ sources: [{ name: 'a', kind: 'file', file: 'a.csv', intervalSeconds: 0 }] })).toMatch(
       /contacts\.sources\[0\]\.intervalSeconds/,
@@ -206,5 +217,44 @@ describe('contacts.sources in the relay', () => {
     expect(problem({ file: 'a.csv', sources: [{ name: 'a', kind: 'file', file: 'a.csv' }] })).toMatch(
       /either sources or file/,
     );
+  });
+});
+
+describe('the feed moved', () => {
+  it('tells connected agents at once when a source poll changed contacts', async () => {
+    const tmp = tempDir();
+    try {
+      tmp.write(
+        'a.csv',
+        'id,kind,name,company_id,company,phones,owner\n1,person,Ayşe Demir,,,05334979714,ayse\n',
+      );
+      const config = testConfig(
+        { contacts: { sources: [{ name: 'a', kind: 'file', file: 'a.csv', intervalSeconds: 1 }] } },
+        tmp.dir,
+      );
+      const app = buildApp({ config, logger: false });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = app.server.address() as { port: number };
+      const client = new TestClient(`ws://127.0.0.1:${port}/v1/stream`);
+      await client.opened();
+      client.send({ type: 'hello', token: AYSE_TOKEN, after: '' });
+      await client.nextOf('welcome');
+      tmp.write(
+        'a.csv',
+        'id,kind,name,company_id,company,phones,owner\n1,person,Ayşe Demir,,,05334979799,ayse\n',
+      );
+      await client.nextOf('contacts', 5_000);
+      // The feed already holds the change when the browser comes to sync.
+      const page = await app.inject({
+        method: 'GET',
+        url: '/v1/contacts',
+        headers: { authorization: `Bearer ${AYSE_TOKEN}` },
+      });
+      expect(page.json().contacts[0].phones).toEqual(['05334979799']);
+      client.ws.close();
+      await app.close();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
