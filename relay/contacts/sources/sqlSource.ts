@@ -15,7 +15,9 @@ import { type PageQuery, readPages, type SqlCursor } from './sqlPaging.ts';
 import { contactHash, type RowShape, rowContact, rowDeleted, rowId } from './sqlRows.ts';
 import { DatabaseUrl } from './sqlUrl.ts';
 
-export { VTIGER_CONTACTS_QUERY } from './sqlVtiger.ts';
+import { VTIGER_CONTACTS_QUERY } from './sqlVtiger.ts';
+
+export { VTIGER_CONTACTS_QUERY };
 
 export interface SqlSourceConfig extends SourceConfigBase {
   kind: 'sql';
@@ -95,7 +97,8 @@ export const sqlSourceKind: SourceKind<SqlSourceConfig> = {
       ...base,
       kind: 'sql',
       url: parseUrl(raw, field, baseDir, env),
-      query: parseQuery(raw.query, `${field}.query`),
+      // `"query": "vtiger"`: the shipped query for a vtiger database, so nobody copies it by hand.
+      query: raw.query === 'vtiger' ? VTIGER_CONTACTS_QUERY : parseQuery(raw.query, `${field}.query`),
       reconcileEverySeconds: opt('reconcileEverySeconds', 0, 7 * 86_400),
       overlapSeconds: opt('overlapSeconds', 0, 3600),
       statementTimeoutMs: opt('statementTimeoutMs', 100, 600_000),

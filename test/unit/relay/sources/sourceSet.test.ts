@@ -217,6 +217,15 @@ describe('contacts.sources in the relay', () => {
     expect(problem({ file: 'a.csv', sources: [{ name: 'a', kind: 'file', file: 'a.csv' }] })).toMatch(
       /either sources or file/,
     );
+    // The shipped vtiger-database query by name.
+    const vtiger = testConfig({
+      contacts: {
+        sources: [
+          { name: 'vt', kind: 'sql', url: 'mysql://screenpop@127.0.0.1:3306/vtiger', query: 'vtiger' },
+        ],
+      },
+    });
+    expect(vtiger.contactSources?.[0]?.query).toMatch(/vtiger_crmentity/);
   });
 });
 
