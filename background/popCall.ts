@@ -64,6 +64,7 @@ export async function applyEvent(deps: PopDeps, event: CallEvent): Promise<Event
   if (!(existing && END_STATES.has(existing.state) && !END_STATES.has(event.state))) call.state = event.state;
   call.source = event.source;
   if (event.answeredBy) call.answeredBy = event.answeredBy;
+  if (event.routedBy) call.routedBy = event.routedBy;
   if (event.state === 'answered') call.answeredAt ??= event.at;
   if (END_STATES.has(event.state)) call.endedAt ??= event.at;
   call.keypress = event.keypress || call.keypress;

@@ -44,6 +44,11 @@ export function QueueRow({
       <span class="c-caller">
         {row.caller ? <span class="name">{row.caller}</span> : <span class="muted">{NO_VALUE}</span>}
         {row.company && <span class="sub">{row.company}</span>}
+        {row.routedKey && (
+          <span class="sub routed" data-testid="call-routed" data-routed={row.routedKey}>
+            {t(row.routedKey)}
+          </span>
+        )}
       </span>
       <span class="c-key" title={t(row.actionKey)}>
         {row.keypress}

@@ -2,7 +2,7 @@
 // number, extension, call id, probable caller, keypress; then state and duration). Pure, so it is
 // tested without a browser, clock or locale.
 import { isUnhandledMiss, reportsHangup, STALE_AFTER_MS } from '../shared/busy.ts';
-import type { CallState } from '../shared/callEvent.ts';
+import { type CallState, ROUTED_BY, type RoutedBy } from '../shared/callEvent.ts';
 import type { QueuedCall } from '../shared/messages.ts';
 
 /** `performance` mark (`npm run bench:popup`): the rows in view painted, the whole list live. */
@@ -90,6 +90,12 @@ export const STATE_KEYS = [
   'state_elsewhere',
 ];
 
+/** `_locales` key of why the relay sent the agent the call: "your customer", "your extension", "team". */
+export const routedKey = (routedBy: RoutedBy): string => `routed_${routedBy}`;
+
+/** The `_locales` keys `routedKey` can answer, for the locales test. */
+export const ROUTED_KEYS = ROUTED_BY.map(routedKey);
+
 export type CallDuration = { ms: number; running: false } | { ms: number; running: true; since: number };
 
 /**
@@ -119,6 +125,8 @@ export interface CallRow {
   number: string;
   callerId: string;
   extension: string;
+  /** `_locales` key of why the call reached this agent (owner-routing PBX sources), else null. */
+  routedKey: string | null;
   /** Contact name, or null when the caller is unknown. */
   caller: string | null;
   /** Company under the name, when it says something the name does not. */
@@ -173,6 +181,7 @@ export function toCallRow(
     number: call.national?.trim() || call.callerId,
     callerId: call.callerId,
     extension: call.extension,
+    routedKey: call.routedBy ? routedKey(call.routedBy) : null,
     caller: name ?? company,
     company: name && company && company !== name ? company : null,
     keypress: call.keypress || NO_VALUE,

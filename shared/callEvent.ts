@@ -6,13 +6,18 @@ import type { CallEventSchema } from './wire/callEvent.ts';
 export const CALL_STATES = ['ringing', 'answered', 'hangup', 'missed', 'busy', 'transferred'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
+/** Why an event reached an agent (PBX sources with `routing: "owner"`). */
+export const ROUTED_BY = ['owner', 'extension', 'team'] as const;
+export type RoutedBy = (typeof ROUTED_BY)[number];
+
 export type CallDirection = CallEvent['direction'];
 
 /**
  * The event as the wire contract (shared/wire/callEvent.ts) describes it: `id` is the relay's
  * cursor, `at` the ISO time the relay accepted it, `source` the adapter that produced it, and
  * `answeredBy` (answered events) the agent who picked up, so ring-group members who did not answer
- * settle their pop as "answered elsewhere".
+ * settle their pop as "answered elsewhere"; `routedBy` why it reached the agent and `routedTo` the users
+ * an owner- or team-routed event is stored for (relay/store/logKeys.ts).
  */
 export type CallEvent = Static<typeof CallEventSchema>;
 

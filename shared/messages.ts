@@ -1,7 +1,7 @@
 // The one typed message map between the extension's pages and its service worker. The background
 // registers a handler per name; `send` in shared/rpc.ts infers request and response types from here.
 import type { ActionKind } from './actions.ts';
-import type { CallState } from './callEvent.ts';
+import type { CallState, RoutedBy } from './callEvent.ts';
 import type { ContactKind } from './contact.ts';
 import type { DiagnosticNote, EventTrace, ResyncNotice } from './diagnostics.ts';
 import type { MatchReason } from './match.ts';
@@ -42,6 +42,8 @@ export interface QueuedCall {
   keypress?: string;
   /** Who answered, when a ring group rang several agents (the relay's `answeredBy`). */
   answeredBy?: string;
+  /** Why the relay sent this agent the call (`routedBy`), when its PBX source routes by owner. */
+  routedBy?: RoutedBy;
   /** The PBX format that reported the call (`logo`, `uis`, …). */
   source?: string;
   contact?: MatchedContact;

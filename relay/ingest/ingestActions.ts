@@ -15,7 +15,7 @@ import { vtigerCdrAdapter } from './adapters/vtiger.ts';
 import type { CallPipeline } from './callPipeline.ts';
 import type { IngestRequest } from './ingestGuard.ts';
 import { refuse } from './ingestReply.ts';
-import { routeNetsantralCall } from './ownerRouting.ts';
+import { routeByOwner, routeNetsantralCall } from './ownerRouting.ts';
 import type { IngestAction } from './pbxRouteTable.ts';
 import type { IngestConfig } from './pbxSources.ts';
 
@@ -42,11 +42,27 @@ function refused(ctx: ActionContext, result: { reason: string; field?: string })
   return refuse(ctx.reply, ctx.state.route.format, 400, 'bad-request', result.reason, result.field);
 }
 
-/** Stamps and accepts the events; answers with the ids a PBX log can be matched against. */
+/** The events as the source's routing delivers them (ownerRouting.ts); unchanged by extension. */
+async function routed(
+  ctx: ActionContext,
+  events: AdapterEvent[],
+  fallbackExtensions?: readonly string[],
+): Promise<AdapterEvent[]> {
+  const routing = ctx.state.source?.routing;
+  if (routing?.mode !== 'owner') return events;
+  const { agents, feed, config } = ctx.deps;
+  const deps = { agents, feed, region: config.defaultRegion };
+  const out: AdapterEvent[] = [];
+  for (const event of events)
+    out.push(...(await routeByOwner(event, routing.teamAgents, deps, fallbackExtensions)));
+  return out;
+}
+
+/** Routes, stamps and accepts the events; answers with the ids a PBX log can be matched against. */
 async function acceptAll(ctx: ActionContext, events: AdapterEvent[]): Promise<string[]> {
   const at = new Date(ctx.deps.clock.now()).toISOString();
   const ids: string[] = [];
-  for (const incoming of events) {
+  for (const incoming of await routed(ctx, events)) {
     const { event, duplicate } = await ctx.deps.pipeline.accept({ ...incoming, at });
     ids.push(event.id);
     // The caller's number is personal data and stays out of the log; the ids correlate with the PBX.
@@ -57,6 +73,7 @@ async function acceptAll(ctx: ActionContext, events: AdapterEvent[]): Promise<st
         state: event.state,
         extension: event.extension,
         source: event.source,
+        routedBy: event.routedBy,
         pbxSource: ctx.state.source?.name,
         duplicate,
       },
@@ -112,9 +129,18 @@ const netsantral: Action = async (ctx) => {
 };
 
 const uis: Action = async (ctx) => {
-  const result = uisAdapter(ctx.input, ctx.deps.config.uis);
+  const { fallbackExtensions } = ctx.deps.config.uis;
+  const keepMissingExtension = ctx.state.source?.routing.mode === 'owner';
+  const result = uisAdapter(ctx.input, { fallbackExtensions, keepMissingExtension });
   if (!result.ok) return refused(ctx, result);
-  return ok(await acceptAll(ctx, result.events));
+  const events = await routed(ctx, result.events, fallbackExtensions);
+  if (!events.length)
+    return refused(ctx, {
+      reason:
+        "user_extension is empty, the caller's owner is no agent, and the source has no teamAgents (nor pbx.uis.fallbackExtensions)",
+      field: 'user_extension',
+    });
+  return ok(await acceptAll(ctx, events));
 };
 
 const vtigerCdr: Action = async (ctx) => {

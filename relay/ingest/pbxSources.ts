@@ -22,6 +22,16 @@ export { type CrmLinks, type NetsantralOptions, numberKey } from './pbxOptions.t
 export const FORMATS = ['logo', 'generic', 'netsantral', 'uis', 'vtiger', 'threecx'] as const;
 export type PbxFormat = (typeof FORMATS)[number];
 
+/** Who hears this source's calls (relay/ingest/ownerRouting.ts). */
+export interface SourceRouting {
+  /** `extension`: the extension's (and agent id's) agents, as always; `owner`: the caller's owner first. */
+  mode: 'extension' | 'owner';
+  /** With `owner`: the users who hear a call that names no extension and whose caller has no owner. */
+  teamAgents: string[];
+}
+
+export const ROUTING_MODES = ['extension', 'owner'] as const;
+
 export interface PbxSource {
   name: string;
   secret: string;
@@ -33,6 +43,7 @@ export interface PbxSource {
   /** CIDRs the source may post from; null means anywhere. */
   allowIps: string[] | null;
   ratePerMinute: number;
+  routing: SourceRouting;
 }
 
 export interface IngestConfig {
@@ -56,8 +67,19 @@ const PBX_KEYS = new Set([
   'defaultRegion',
   'netsantral',
   'uis',
+  'routing',
+  'teamAgents',
 ]);
-const SOURCE_KEYS = new Set(['name', 'secret', 'formats', 'hmacSecret', 'allowIps', 'ratePerMinute']);
+const SOURCE_KEYS = new Set([
+  'name',
+  'secret',
+  'formats',
+  'hmacSecret',
+  'allowIps',
+  'ratePerMinute',
+  'routing',
+  'teamAgents',
+]);
 
 function secret(v: unknown, field: string, fail: Fail): string {
   if (typeof v !== 'string' || v.length < 16) fail(field, 'must be a string of at least 16 characters');
@@ -79,6 +101,7 @@ function source(
     formats: null,
     allowIps: null,
     ratePerMinute: DEFAULT_RATE_PER_MINUTE,
+    routing: { mode: 'extension', teamAgents: [] },
   };
   if (o.formats !== undefined)
     s.formats = list(
@@ -103,6 +126,21 @@ function source(
       fail(`${field}.ratePerMinute`, 'must be an integer from 1 to 1000000');
     s.ratePerMinute = r;
   }
+  if (o.routing !== undefined) {
+    if (typeof o.routing !== 'string' || !(ROUTING_MODES as readonly string[]).includes(o.routing))
+      fail(`${field}.routing`, `must be one of ${ROUTING_MODES.join(', ')}`);
+    s.routing.mode = o.routing as SourceRouting['mode'];
+  }
+  if (o.teamAgents !== undefined)
+    s.routing.teamAgents = list(
+      o.teamAgents,
+      `${field}.teamAgents`,
+      fail,
+      (u) => ID_PATTERN.test(u),
+      `an agent's user matching ${ID_PATTERN}`,
+    );
+  if (s.routing.teamAgents.length && s.routing.mode !== 'owner')
+    fail(`${field}.teamAgents`, 'applies only with "routing": "owner"');
   return s;
 }
 

@@ -37,6 +37,11 @@ const DIRECTIONS: Record<string, CallDirection> = {
 export interface UisOptions {
   /** Who hears a call that names no extension (a lost call is sent with user_extension null). */
   fallbackExtensions: readonly string[];
+  /**
+   * Keep such a call as one event with an empty extension instead: an owner-routing source
+   * (ownerRouting.ts) sends it to the caller's owner or its team, and only then to these extensions.
+   */
+  keepMissingExtension?: boolean;
 }
 
 export type UisResult = { ok: true; events: AdapterEvent[] } | { ok: false; reason: string; field?: string };
@@ -53,7 +58,7 @@ export function uisAdapter(raw: unknown, options: UisOptions): UisResult {
     if (!state)
       throw new FieldError('call_state', 'call_state is required (RINGING, ANSWERED, HANGUP or MISSED)');
     const extension = optional(body, 'user_extension', RULES.extension);
-    extensions = extension ? [extension] : options.fallbackExtensions;
+    extensions = extension ? [extension] : options.keepMissingExtension ? [''] : options.fallbackExtensions;
     if (!extensions.length)
       throw new FieldError(
         'user_extension',

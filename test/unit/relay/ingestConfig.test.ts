@@ -26,6 +26,7 @@ describe('PBX config (pbx.*, crm.*)', () => {
           formats: null,
           allowIps: null,
           ratePerMinute: 600,
+          routing: { mode: 'extension', teamAgents: [] },
         },
       ],
       defaultRegion: 'TR',
@@ -45,7 +46,9 @@ describe('PBX config (pbx.*, crm.*)', () => {
       ratePerMinute: 60,
     };
     const config = parseConfig({ ...rawConfig(), pbx: { sources: [source] } }, '/etc/screenpop');
-    expect(config.ingest.sources).toEqual([{ ...source, field: 'pbx.sources[0].secret' }]);
+    expect(config.ingest.sources).toEqual([
+      { ...source, field: 'pbx.sources[0].secret', routing: { mode: 'extension', teamAgents: [] } },
+    ]);
     // The CLI's setup guide shows pbx.secret: it is the first source's when pbx.secret is left out.
     expect(config.pbx.secret).toBe(LAB);
   });
