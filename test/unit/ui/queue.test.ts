@@ -6,6 +6,7 @@ import {
   formatDuration,
   NO_VALUE,
   newestFirst,
+  ROUTED_KEYS,
   STATE_KEYS,
   stateKey,
   toCallRow,
@@ -224,6 +225,20 @@ describe('call state', () => {
       'STATE_KEYS lists every produced key',
     ).toBe(true);
     expect([...STATE_KEYS, ...Object.values(FILTER_KEYS)].filter((k) => !(k in en))).toEqual([]);
+  });
+
+  it('says why the call reached the agent when the relay routed it by owner, in every locale', () => {
+    expect(toCallRow(call({ routedBy: 'owner' }), fixedFormat).routedKey).toBe('routed_owner');
+    expect(toCallRow(call({ routedBy: 'team' }), fixedFormat).routedKey).toBe('routed_team');
+    expect(toCallRow(call(), fixedFormat).routedKey, 'extension routing says nothing').toBeNull();
+    expect(ROUTED_KEYS).toEqual(['routed_owner', 'routed_extension', 'routed_team']);
+    for (const lang of ['en', 'tr', 'ru', 'de', 'fa']) {
+      const messages = JSON.parse(readFileSync(`extension/_locales/${lang}/messages.json`, 'utf8'));
+      expect(
+        ROUTED_KEYS.filter((k) => !messages[k]?.message),
+        lang,
+      ).toEqual([]);
+    }
   });
 
   it('highlights a missed call until it is handled, and dims handled calls', () => {
