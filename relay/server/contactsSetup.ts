@@ -11,6 +11,9 @@ import type { Metrics } from '../http/metrics.ts';
 import type { CallStores } from '../store/createStores.ts';
 import type { RelayConfig } from './config.ts';
 
+/** How long start-up waits for the sources' first polls (Fastify gives onReady 10 s in all). */
+export const FIRST_LOAD_WAIT_MS = 5_000;
+
 export interface ContactsSetup {
   feed: ContactsFeed | null;
   sources: SourceSet | null;
@@ -49,7 +52,16 @@ export function setUpContacts(
       // The feed reads its stored history first, so a source that is down serves what it had.
       await feed.refresh(true);
       sources.start();
-      await sources.firstPolls();
+      // A quick first load is in service before the first request; a long one (a million rows)
+      // goes on in the background: the relay takes calls meanwhile and the feed fills when it ends.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        sources.firstPolls(),
+        new Promise((done) => {
+          timer = setTimeout(done, FIRST_LOAD_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await feed.refresh(true);
     });
     app.addHook('onClose', () => sources.close());
