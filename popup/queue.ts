@@ -180,7 +180,8 @@ export function toCallRow(
     time,
     number: call.national?.trim() || call.callerId,
     callerId: call.callerId,
-    extension: call.extension,
+    // Empty only for a team call the PBX named no extension for (owner routing).
+    extension: call.extension || NO_VALUE,
     routedKey: call.routedBy ? routedKey(call.routedBy) : null,
     caller: name ?? company,
     company: name && company && company !== name ? company : null,

@@ -231,6 +231,7 @@ describe('call state', () => {
     expect(toCallRow(call({ routedBy: 'owner' }), fixedFormat).routedKey).toBe('routed_owner');
     expect(toCallRow(call({ routedBy: 'team' }), fixedFormat).routedKey).toBe('routed_team');
     expect(toCallRow(call(), fixedFormat).routedKey, 'extension routing says nothing').toBeNull();
+    expect(toCallRow(call({ routedBy: 'team', extension: '' }), fixedFormat).extension).toBe(NO_VALUE);
     expect(ROUTED_KEYS).toEqual(['routed_owner', 'routed_extension', 'routed_team']);
     for (const lang of ['en', 'tr', 'ru', 'de', 'fa']) {
       const messages = JSON.parse(readFileSync(`extension/_locales/${lang}/messages.json`, 'utf8'));
