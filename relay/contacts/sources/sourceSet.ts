@@ -123,8 +123,9 @@ export class SourceSet implements SourceReader {
   async close(): Promise<void> {
     this.closed = true;
     for (const held of this.held) clearTimeout(held.timer);
-    await Promise.all(this.held.map((h) => h.running?.catch(() => {})));
+    // Closed first: that ends a poll still waiting on its CRM instead of waiting it out.
     await Promise.all(this.held.map((h) => h.source.close().catch(() => {})));
+    await Promise.all(this.held.map((h) => h.running?.catch(() => {})));
   }
 
   private async pollLoop(held: Held): Promise<void> {

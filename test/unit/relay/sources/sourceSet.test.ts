@@ -1,13 +1,15 @@
 // Several contact sources as one feed: ids keyed by source (the CRM's own id kept for record URLs),
 // a failing source keeps its last good contacts and says why, and /readyz and /metrics show each
 // source's state.
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SourceSet } from '../../../../relay/contacts/sources/sourceSet.ts';
 import type { ContactSource, SourceBatch } from '../../../../relay/contacts/sources/sourceTypes.ts';
 import { buildApp } from '../../../../relay/server/app.ts';
+import { FIRST_LOAD_WAIT_MS } from '../../../../relay/server/contactsSetup.ts';
 import type { Contact } from '../../../../shared/contact.ts';
 import { templateValues } from '../../../../shared/template.ts';
-import { ADMIN_TOKEN, AYSE_TOKEN, TestClient, tempDir, testConfig } from '../helpers.ts';
+import { ADMIN_TOKEN, AYSE_TOKEN, SECRET, TestClient, tempDir, testConfig } from '../helpers.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -266,4 +268,43 @@ describe('the feed moved', () => {
       tmp.cleanup();
     }
   });
+});
+
+describe('a source that does not answer at start-up', () => {
+  it('does not hold the relay back: it starts, takes calls, and /readyz shows the source not in service', async () => {
+    // A "database" that accepts the connection and never says a word.
+    const silent = createServer(() => {});
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    const { port } = silent.address() as { port: number };
+    const config = testConfig({
+      contacts: {
+        sources: [
+          {
+            name: 'crm',
+            kind: 'sql',
+            url: `postgres://reader@127.0.0.1:${port}/crm`,
+            query: 'SELECT * FROM contacts',
+          },
+        ],
+      },
+    });
+    const app = buildApp({ config, logger: false });
+    const started = Date.now();
+    await app.ready();
+    expect(Date.now() - started).toBeLessThan(FIRST_LOAD_WAIT_MS + 2_000);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().contactSources).toEqual([
+      expect.objectContaining({ name: 'crm', ok: false, contacts: 0 }),
+    ]);
+    const call = await app.inject({
+      method: 'POST',
+      url: '/v1/calls',
+      headers: { authorization: `Bearer ${SECRET}` },
+      payload: { callId: 'S1', state: 'ringing', extension: '911', callerId: '05334979714' },
+    });
+    expect(call.statusCode).toBe(200);
+    await app.close();
+    silent.close();
+  }, 20_000);
 });
