@@ -100,22 +100,45 @@ export class ContactHistory {
     const ids = new Set<string>();
     for (const contact of contacts) {
       ids.add(contact.id);
-      const hash = contentHash(contact);
-      const before = this.live.get(contact.id);
-      if (before?.hash === hash) continue;
-      this.record(contact.id);
-      this.live.set(contact.id, { contact, hash, seq: this.seq });
-      this.tombs.delete(contact.id);
-      changes.upserted.push(before ? { before: before.contact, after: contact } : { after: contact });
+      this.upsert(contact, changes);
     }
     if (ids.size < this.live.size)
-      for (const [id, entry] of [...this.live]) {
-        if (ids.has(id)) continue;
-        this.record(id);
-        this.live.delete(id);
-        this.tombs.set(id, this.seq);
-        changes.removed.push(entry.contact);
-      }
+      for (const id of [...this.live.keys()]) if (!ids.has(id)) this.remove(id, changes);
+    return this.commit(changes);
+  }
+
+  /**
+   * Applies only what a source reported as changed (upserts, deleted ids): a change in a large
+   * CRM costs what changed, not a pass over every contact. Null when nothing actually changed.
+   */
+  applyChanges(upserts: readonly Contact[], deletedIds: readonly string[]): ContactChanges | null {
+    const changes: ContactChanges = { upserted: [], removed: [] };
+    for (const contact of upserts) this.upsert(contact, changes);
+    for (const id of deletedIds) if (this.live.has(id)) this.remove(id, changes);
+    return this.commit(changes);
+  }
+
+  private upsert(contact: Contact, changes: ContactChanges): void {
+    const hash = contentHash(contact);
+    const before = this.live.get(contact.id);
+    if (before?.hash === hash) return;
+    this.record(contact.id);
+    this.live.set(contact.id, { contact, hash, seq: this.seq });
+    this.tombs.delete(contact.id);
+    changes.upserted.push(before ? { before: before.contact, after: contact } : { after: contact });
+  }
+
+  private remove(id: string, changes: ContactChanges): void {
+    const entry = this.live.get(id);
+    if (!entry) return;
+    this.record(id);
+    this.live.delete(id);
+    this.tombs.set(id, this.seq);
+    changes.removed.push(entry.contact);
+  }
+
+  /** Closes a version: remembered for cursors, old deletions forgotten, persisted. */
+  private commit(changes: ContactChanges): ContactChanges | null {
     if (!changes.upserted.length && !changes.removed.length) return null;
     this.versions.push(this.seq);
     const forget: string[] = [];

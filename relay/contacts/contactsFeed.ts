@@ -99,8 +99,6 @@ export function createContactsFeed(options: FeedOptions): ContactsFeed {
     options.reader ?? createSourceReader(options.source ?? { file: '' }, log, options.onReloadFailure);
   let history = new ContactHistory(options.history ?? DEFAULT_HISTORY);
   let historyLoaded = false;
-  /** The current contacts in load order, for building an index for another region. */
-  let current: Contact[] = [];
   let index: PhoneIndex | null = null;
   let lastCheck = Number.NEGATIVE_INFINITY;
   let running: Promise<void> | null = null;
@@ -112,12 +110,18 @@ export function createContactsFeed(options: FeedOptions): ContactsFeed {
       if (store) history = new ContactHistory(options.history ?? DEFAULT_HISTORY, undefined, store);
       reader.seed?.(history.contacts());
     }
-    const contacts = await reader.scan();
-    if (!contacts) return;
-    current = contacts;
-    const changes = history.apply(contacts);
+    let changes: ContactChanges | null;
+    if (reader.changes) {
+      const reported = await reader.changes();
+      if (!reported) return;
+      changes = history.applyChanges(reported.upserts, reported.deletes);
+    } else {
+      const contacts = await reader.scan();
+      if (!contacts) return;
+      changes = history.apply(contacts);
+    }
     if (changes && index) index.update(changes);
-    if (!index && options.region) index = new PhoneIndex(options.region, contacts);
+    if (!index && options.region) index = new PhoneIndex(options.region, history.contacts());
   };
 
   const refresh = async (force = false) => {
@@ -145,7 +149,7 @@ export function createContactsFeed(options: FeedOptions): ContactsFeed {
       await refresh();
       const caller = normalizePhone(phone, region);
       if (!caller) return [];
-      if (index?.region !== region) index = new PhoneIndex(region, current);
+      if (index?.region !== region) index = new PhoneIndex(region, history.contacts());
       return rankContacts(caller, index.find(caller.e164), region);
     },
   };

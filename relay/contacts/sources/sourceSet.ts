@@ -48,6 +48,9 @@ export class SourceSet implements SourceReader {
   private readonly keyed: boolean;
   private dirty = false;
   private closed = false;
+  /** What changed since the feed last asked (`changes()`), keyed as the feed keys ids. */
+  private readonly pendingUpserts = new Map<string, Contact>();
+  private readonly pendingDeletes = new Set<string>();
 
   constructor(
     sources: ContactSource[],
@@ -112,6 +115,15 @@ export class SourceSet implements SourceReader {
     for (const held of this.held)
       for (const contact of held.contacts.values()) all.push(this.key(held.source.name, contact));
     return fillCompanyNames(all);
+  }
+
+  async changes(): Promise<{ upserts: Contact[]; deletes: string[] } | null> {
+    if (!this.pendingUpserts.size && !this.pendingDeletes.size) return null;
+    const reported = { upserts: [...this.pendingUpserts.values()], deletes: [...this.pendingDeletes] };
+    this.pendingUpserts.clear();
+    this.pendingDeletes.clear();
+    this.dirty = false;
+    return reported;
   }
 
   error(): string | undefined {
@@ -181,16 +193,20 @@ export class SourceSet implements SourceReader {
   }
 
   private apply(held: Held, batch: SourceBatch): { changed: number; deleted: number } {
+    const name = held.source.name;
     let deleted = 0;
+    const drop = (id: string) => {
+      if (!held.contacts.delete(id)) return;
+      deleted++;
+      const key = this.keyOf(name, id);
+      this.pendingUpserts.delete(key);
+      this.pendingDeletes.add(key);
+    };
     if (batch.complete) {
       const keep = new Set(batch.upserts.map((c) => c.id));
-      for (const id of [...held.contacts.keys()])
-        if (!keep.has(id)) {
-          held.contacts.delete(id);
-          deleted++;
-        }
+      for (const id of [...held.contacts.keys()]) if (!keep.has(id)) drop(id);
     }
-    for (const id of batch.deletes) if (held.contacts.delete(id)) deleted++;
+    for (const id of batch.deletes) drop(id);
     let changed = 0;
     for (const contact of batch.upserts) {
       const before = held.contacts.get(contact.id);
@@ -198,7 +214,20 @@ export class SourceSet implements SourceReader {
       held.contacts.set(contact.id, contact);
       changed++;
     }
+    // Keyed and with the company's name once every row of the batch is in (a person may come
+    // before its company in the same batch).
+    for (const contact of batch.upserts) {
+      const now = held.contacts.get(contact.id);
+      if (now !== contact) continue;
+      const key = this.keyOf(name, contact.id);
+      this.pendingDeletes.delete(key);
+      this.pendingUpserts.set(key, this.key(name, withCompanyName(contact, held.contacts)));
+    }
     return { changed, deleted };
+  }
+
+  private keyOf(source: string, id: string): string {
+    return this.keyed ? `${source}${SEP}${id}` : id;
   }
 
   /** The feed's contact: ids keyed by source when there are several. */
@@ -221,4 +250,11 @@ export class SourceSet implements SourceReader {
       own.companyId = companyRecordId ?? contact.companyId.slice(name.length + 1);
     return { name, contact: own };
   }
+}
+
+/** A person without a company name gets its company's, when the source has that company. */
+function withCompanyName(contact: Contact, contacts: Map<string, Contact>): Contact {
+  if (contact.company || contact.companyId === undefined) return contact;
+  const company = contacts.get(contact.companyId);
+  return company?.kind === 'company' ? { ...contact, company: company.name } : contact;
 }
