@@ -3,11 +3,10 @@
 // time until the source reports all N, the relay's RSS then, and after a browser-like client walked
 // the whole feed. Then one row is updated and the time until the feed serves it is measured.
 // Run: npm run bench:contacts:pg   (PG_SIZES=100000,1000000; PG_TEST_URL for another server)
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   createPostgresDatabase,
   dropPostgresDatabase,
@@ -16,6 +15,7 @@ import {
   urlFor,
 } from '../../test/integration/helpers/sqlDatabases.ts';
 import { rssOf } from '../relay/servers.ts';
+import { startRelayProcess } from '../relayProcess.ts';
 
 const SIZES = (process.env.PG_SIZES ?? '100000').split(',').map(Number);
 const TOKEN = 'bench-agent-token-0123456789';
@@ -65,25 +65,8 @@ async function run(size: number): Promise<string> {
         ],
       },
     };
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     const started = Date.now();
-    const child = spawn(
-      process.execPath,
-      [resolve('build/relay/cli.js'), '--config', join(dir, 'config.json')],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    const url = await new Promise<string>((ok, fail) => {
-      child.stdout?.on('data', (d) => {
-        out += d;
-        const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-        if (line) ok(JSON.parse(line).url);
-      });
-      child.once('exit', (code) => fail(new Error(`relay exited ${code}`)));
-    });
-    child.stdout?.resume();
+    const { url, child } = await startRelayProcess(dir, config);
     const pid = child.pid as number;
     await waitFor(
       'all contacts in the source',

@@ -3,11 +3,12 @@
 // process in each store mode. The log's retention (log.maxKeys, log.capacityPerKey, age) must keep
 // resident memory flat across rounds instead of growing for good.
 // Run: npm run bench:retention  (RETENTION_ROUNDS, RETENTION_EVENTS, RETENTION_STORES to change it)
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startRelayProcess } from '../relayProcess.ts';
 import { rssOf } from './servers.ts';
 
 const ROUNDS = Number(process.env.RETENTION_ROUNDS ?? 4);
@@ -29,24 +30,7 @@ async function start(
     store: { kind: store },
     ...(maxKeys ? { log: { maxKeys } } : {}),
   };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  const child = spawn(
-    process.execPath,
-    [resolve('build/relay/cli.js'), '--config', join(dir, 'config.json')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  const url = await new Promise<string>((ok, fail) => {
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) ok(JSON.parse(line).url);
-    });
-    child.once('exit', (code) => fail(new Error(`relay exited ${code}`)));
-  });
-  child.stdout?.resume();
+  const { url, child } = await startRelayProcess(dir, config);
   return { url, child, dir };
 }
 

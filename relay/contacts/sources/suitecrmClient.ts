@@ -1,7 +1,7 @@
 // The SuiteCRM V8 JSON:API as the suitecrm source uses it: a client-credentials token from
 // `/Api/access_token`, renewed before it expires and once on a 401, and GETs under `/Api/`.
 // Facts from ../shared/reference/crm-apis.md (observed on SuiteCRM 7.14.6).
-import { networkProblem, REQUEST_TIMEOUT_MS } from './vtigerSuitecrmShared.ts';
+import { networkProblem, REQUEST_TIMEOUT_MS } from './crmApiShared.ts';
 
 export interface SuitecrmClientOptions {
   name: string;

@@ -5,8 +5,6 @@
 // deduplicated by id. Deleted records cannot be listed (400): deletions come from reconciling ids.
 import type { Contact } from '../../../shared/contact.ts';
 import { fail, text } from '../../http/configFields.ts';
-import type { ContactSource, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
-import { SuitecrmClient, SuitecrmRefusal } from './suitecrmClient.ts';
 import {
   type CrmModule,
   type CrmRow,
@@ -19,7 +17,9 @@ import {
   phonesOf,
   reconcileSeconds,
   str,
-} from './vtigerSuitecrmShared.ts';
+} from './crmApiShared.ts';
+import type { ContactSource, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
+import { SuitecrmClient, SuitecrmRefusal } from './suitecrmClient.ts';
 
 export const SUITECRM_MODULES = ['Contacts', 'Accounts', 'Leads'] as const;
 export type SuitecrmModule = (typeof SUITECRM_MODULES)[number];

@@ -2,7 +2,7 @@
 // user's access key, `query` and `retrieve`, and a new login once when the session is refused.
 // Facts from ../shared/reference/crm-apis.md (checked on vtiger 8.2.0).
 import { createHash } from 'node:crypto';
-import { networkProblem, REQUEST_TIMEOUT_MS } from './vtigerSuitecrmShared.ts';
+import { networkProblem, REQUEST_TIMEOUT_MS } from './crmApiShared.ts';
 
 export interface VtigerClientOptions {
   /** Source name, for messages. */

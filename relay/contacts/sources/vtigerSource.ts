@@ -6,8 +6,6 @@
 // ids (`sync` answers HTTP 500 on PHP 8).
 import type { Contact } from '../../../shared/contact.ts';
 import { text } from '../../http/configFields.ts';
-import type { ContactSource, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
-import { VtigerClient } from './vtigerClient.ts';
 import {
   type CrmModule,
   type CrmRow,
@@ -20,7 +18,9 @@ import {
   phonesOf,
   reconcileSeconds,
   str,
-} from './vtigerSuitecrmShared.ts';
+} from './crmApiShared.ts';
+import type { ContactSource, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
+import { VtigerClient } from './vtigerClient.ts';
 
 export const VTIGER_MODULES = ['Contacts', 'Accounts', 'Leads'] as const;
 export type VtigerModule = (typeof VTIGER_MODULES)[number];
