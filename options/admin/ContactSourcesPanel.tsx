@@ -64,7 +64,7 @@ export function ContactSourcesPanel({ client }: { client: AdminClient }) {
                 </td>
                 <td>
                   {s.ok ? t('adminSourceOk') : t('adminSourceFailing')}
-                  {s.lastError && (
+                  {!s.ok && s.lastError && (
                     <div class="admin-reason" dir="auto" data-testid="admin-source-error">
                       {s.lastError}
                       {s.lastErrorAt && ` (${formatTime(when, s.lastErrorAt)})`}

@@ -3,6 +3,7 @@
 // database pops by name on the next call; a changed number reaches the browser's cache within
 // seconds (the relay tells the browser the feed moved); a deleted contact no longer matches.
 
+import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -132,4 +133,34 @@ describe('contacts from PostgreSQL', () => {
     const opened = await crm.waitFor((p) => p.startsWith('/new?') || p.startsWith('/card?'), 15_000, from);
     expect(opened.path).toMatch(/^\/new\?phone=/);
   }, 120_000);
+
+  it("the Admin section shows the source, its failure in the CRM's words, and Sync now brings it back", async () => {
+    const page = await openOptions(browser.context, browser.extensionId);
+    await page.locator('#admin-token').fill(relayConfig.adminToken);
+    await page.locator('#admin-connect').click();
+    const row = page.locator('[data-testid=admin-source-row][data-source="crm"]');
+    await row.waitFor();
+    expect(await row.getAttribute('data-ok')).toBe('true');
+    expect(await row.textContent()).toContain('sql');
+
+    // The table disappears under the relay: the next poll fails, the row says so and why.
+    await db.query('ALTER TABLE crm_contacts RENAME TO crm_contacts_moved');
+    await row.getByTestId('admin-source-sync').click();
+    await page.locator('[data-testid=admin-source-row][data-source="crm"][data-ok="false"]').waitFor();
+    expect(await row.getByTestId('admin-source-error').textContent()).toMatch(/crm_contacts/);
+    // The company the source had is still in service for the next pop.
+    expect(await cached('C-1')).toBeDefined();
+
+    await db.query('ALTER TABLE crm_contacts_moved RENAME TO crm_contacts');
+    await row.getByTestId('admin-source-sync').click();
+    await page.locator('[data-testid=admin-source-row][data-source="crm"][data-ok="true"]').waitFor();
+    expect(
+      await row.getByTestId('admin-source-error').count(),
+      'an old error is not shown once it works',
+    ).toBe(0);
+    mkdirSync('test-results/screenshots', { recursive: true });
+    await page
+      .getByTestId('admin-contact-sources')
+      .screenshot({ path: 'test-results/screenshots/admin-contact-sources.png' });
+  }, 60_000);
 });
