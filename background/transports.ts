@@ -149,8 +149,11 @@ export function sseTransport(base: string, token: string, fetchFn: Fetch): Trans
               const { code, reason } = (frame.data ?? {}) as { code?: string; reason?: string };
               return end(reason ?? 'relay ended the stream', code === 'unauthorized');
             }
-            const msg = frame && frameMessage(frame);
-            if (msg) deliver(msg, sink);
+            if (frame?.event === 'welcome')
+              sink.opened({ type: 'welcome', ...(frame.data as object) } as Welcome);
+            else if (frame?.event === 'call') sink.event(frame.data as CallEvent);
+            else if (frame?.event === 'resync') sink.resync();
+            else if (frame?.event === 'contacts') sink.contactsMoved?.();
           }
         }
       })().catch((err: unknown) => end(`SSE failed: ${String(err)}`));
@@ -160,15 +163,6 @@ export function sseTransport(base: string, token: string, fetchFn: Fetch): Trans
       };
     },
   };
-}
-
-/** An SSE frame as the stream message it carries (the WebSocket's shape), so one `deliver` serves both. */
-function frameMessage(frame: { event: string; data: unknown }): ServerMessage | null {
-  if (frame.event === 'welcome') return { type: 'welcome', ...(frame.data as object) } as Welcome;
-  if (frame.event === 'call') return { type: 'call', event: frame.data as CallEvent };
-  if (frame.event === 'resync') return { type: 'resync', ...(frame.data as { cursor: string }) };
-  if (frame.event === 'contacts') return { type: 'contacts' };
-  return null;
 }
 
 /** One SSE frame's event name and JSON data; comments (heartbeats) give null. */
