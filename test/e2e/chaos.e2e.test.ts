@@ -178,7 +178,7 @@ describe('the embedded relay killed twice under load', () => {
         .map((r) => /^\/ticket\?.*call=(CHAOS\d{4})/.exec(r.path)?.[1])
         .filter((id): id is string => id !== undefined);
     const all = () => [...ticketCalls(crms['911']), ...ticketCalls(crms['912'])];
-    await waitUntil('every call reached the CRM', async () => new Set(all()).size === CALLS, 120_000).catch(
+    await waitUntil('every call reached the CRM', async () => new Set(all()).size === CALLS, 240_000).catch(
       async (error) => {
         const got = new Set(all());
         const missing = Array.from({ length: CALLS }, (_, n) => `CHAOS${String(n).padStart(4, '0')}`).filter(
@@ -199,5 +199,5 @@ describe('the embedded relay killed twice under load', () => {
     const wrong = (ext: '911' | '912', parity: number) =>
       ticketCalls(crms[ext]).filter((id) => Number(id.slice(5)) % 2 !== parity);
     expect([...wrong('911', 0), ...wrong('912', 1)], 'calls popped for the wrong agent').toEqual([]);
-  }, 400_000);
+  }, 600_000);
 });
