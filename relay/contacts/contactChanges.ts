@@ -1,22 +1,21 @@
-// The contact feed's memory of what changed when, so a client that synced once moves only the
-// changes afterwards. Every added, modified or deleted contact gets the next sequence number; a
-// page returns what carries a number above the cursor, in that order. A contact changed again
-// simply moves to the end, so a walk under way when the source is reloaded skips nothing and sends
-// no unchanged contact twice: it ends on exactly the new version. Deletions are remembered for the
-// last `maxVersions` reloads; a cursor from before that, from another history (the epoch) or not
-// ours at all gets `reset`, and the client syncs again from ''. With a durable store (the embedded
-// default) the history survives restarts: same epoch, same sequence numbers, cursors stay valid.
+// The contact feed's history kept in this process, for a relay without a durable store (the
+// embedded default keeps it in SQLite: relay/store/sqliteFeedHistory.ts). Same contract as that
+// one (relay/store/feedHistory.ts): sequence numbers per change, a cursor gets what came after it.
 import { randomBytes } from 'node:crypto';
 import type { Contact, ContactPage } from '../../shared/contact.ts';
-import type { ContactHistoryStore, StoredContact } from '../store/contactHistoryStore.ts';
-
-export const DEFAULT_HISTORY = 100;
-
-export interface ContactChanges {
-  /** Added or modified contacts, with the previous version of a modified one. */
-  upserted: { before?: Contact; after: Contact }[];
-  removed: Contact[];
-}
+import { phoneKeys } from '../../shared/phone.ts';
+import {
+  type ChangeCount,
+  closeVersion,
+  contentHash,
+  DEFAULT_HISTORY,
+  type FeedHistory,
+  type HistoryState,
+  readCursor,
+  resetPage,
+  type Sweep,
+  writeCursor,
+} from '../store/feedHistory.ts';
 
 interface Entry {
   contact: Contact;
@@ -24,61 +23,56 @@ interface Entry {
   seq: number;
 }
 
-/** The cursor `EPOCH.POS` or, early in a walk from '', `EPOCH.POS.START` (the seq it started at). */
-const CURSOR_RE = /^([A-Za-z0-9_-]{1,16})\.(\d{1,15})(?:\.(\d{1,15}))?$/;
+/** E.164 → contacts, kept up to date with each change instead of being rebuilt. */
+class PhoneIndex {
+  private readonly map = new Map<string, Contact[]>();
 
-/**
- * A 53-bit hash of the contact's content (cyrb53). Not cryptographic: it only has to tell a changed
- * contact from the same one, and a million sha1 digests per reload cost seconds this does not.
- */
-export function contentHash(c: Contact): number {
-  // A fixed field order, so the same content always hashes the same however it was built.
-  const text = JSON.stringify([c.id, c.kind, c.name, c.phones, c.companyId, c.company, c.owner, c.updatedAt]);
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+  constructor(readonly region: string) {}
+
+  find(key: string): Contact[] {
+    return this.map.get(key) ?? [];
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+
+  add(contact: Contact): void {
+    for (const key of phoneKeys(contact.phones, this.region)) {
+      const list = this.map.get(key);
+      if (list) list.push(contact);
+      else this.map.set(key, [contact]);
+    }
+  }
+
+  remove(contact: Contact): void {
+    for (const key of phoneKeys(contact.phones, this.region)) {
+      const rest = (this.map.get(key) ?? []).filter((c) => c.id !== contact.id);
+      if (rest.length) this.map.set(key, rest);
+      else this.map.delete(key);
+    }
+  }
 }
 
-export class ContactHistory {
-  /** Differs per history (per relay run without a store): sequence numbers restart with it. */
-  epoch: string;
-  private seq = 0;
+export class ContactHistory implements FeedHistory {
+  private readonly state: HistoryState;
   private readonly live = new Map<string, Entry>();
-  /** Deleted id → the seq of its deletion, for the reloads still in the history. */
+  /** Deleted id → the seq of its deletion, for the changes still in the history. */
   private readonly tombs = new Map<string, number>();
   /** Every change in seq order; an entry is stale once its id changed again (or was forgotten). */
   private logIds: string[] = [];
   private logSeqs: number[] = [];
-  /** The last seq of each reload still answerable, oldest first. */
-  private readonly versions: number[] = [];
-  /** Cursors below this seq may have missed forgotten deletions. */
-  private floor = 0;
+  private readonly index: PhoneIndex;
+  /** Changes applied since the last version closed. */
+  private open = false;
 
   constructor(
     private readonly maxVersions = DEFAULT_HISTORY,
     epoch = randomBytes(6).toString('base64url'),
-    private readonly store?: ContactHistoryStore,
+    region = 'TR',
   ) {
-    this.epoch = epoch;
-    const saved = store?.load();
-    if (!saved) return;
-    this.epoch = saved.epoch;
-    this.seq = saved.seq;
-    this.versions.push(...saved.versions);
-    this.floor = saved.floor;
-    for (const row of saved.rows) {
-      if (row.contact) this.live.set(row.id, { contact: row.contact, hash: row.hash, seq: row.seq });
-      else this.tombs.set(row.id, row.seq);
-      this.logIds.push(row.id);
-      this.logSeqs.push(row.seq);
-    }
+    this.state = { epoch, seq: 0, versions: [], floor: 0 };
+    this.index = new PhoneIndex(region);
+  }
+
+  get epoch(): string {
+    return this.state.epoch;
   }
 
   get size(): number {
@@ -89,103 +83,82 @@ export class ContactHistory {
     return this.live.get(id)?.contact;
   }
 
-  /** Every contact in the current version. */
-  *contacts(): IterableIterator<Contact> {
-    for (const entry of this.live.values()) yield entry.contact;
+  byPhone(e164: string): Contact[] {
+    return this.index.find(e164);
   }
 
-  /** Makes `contacts` (unique ids) the current version; null when nothing in it changed. */
-  apply(contacts: readonly Contact[]): ContactChanges | null {
-    const changes: ContactChanges = { upserted: [], removed: [] };
-    const ids = new Set<string>();
-    for (const contact of contacts) {
-      ids.add(contact.id);
-      this.upsert(contact, changes);
-    }
-    if (ids.size < this.live.size)
-      for (const id of [...this.live.keys()]) if (!ids.has(id)) this.remove(id, changes);
-    return this.commit(changes);
+  countIn(prefix: string): number {
+    if (!prefix) return this.live.size;
+    let n = 0;
+    for (const id of this.live.keys()) if (id.startsWith(prefix)) n++;
+    return n;
   }
 
-  /**
-   * Applies only what a source reported as changed (upserts, deleted ids): a change in a large
-   * CRM costs what changed, not a pass over every contact. Null when nothing actually changed.
-   */
-  applyChanges(upserts: readonly Contact[], deletedIds: readonly string[]): ContactChanges | null {
-    const changes: ContactChanges = { upserted: [], removed: [] };
-    for (const contact of upserts) this.upsert(contact, changes);
-    for (const id of deletedIds) if (this.live.has(id)) this.remove(id, changes);
-    return this.commit(changes);
+  apply(contacts: readonly Contact[]): ChangeCount {
+    const sweep = this.sweep('');
+    const count = this.applyChanges(contacts, [], true);
+    sweep.keep(contacts.map((c) => c.id));
+    const swept = sweep.finish();
+    return { upserted: count.upserted, removed: count.removed + swept.removed };
   }
 
-  private upsert(contact: Contact, changes: ContactChanges): void {
+  applyChanges(upserts: readonly Contact[], deletedIds: readonly string[], more = false): ChangeCount {
+    const count: ChangeCount = { upserted: 0, removed: 0 };
+    for (const contact of upserts) if (this.upsert(contact)) count.upserted++;
+    for (const id of deletedIds) if (this.remove(id)) count.removed++;
+    if (count.upserted || count.removed) this.open = true;
+    if (!more && this.open) this.commit();
+    return count;
+  }
+
+  sweep(prefix: string): Sweep {
+    const kept = new Set<string>();
+    return {
+      keep: (ids) => {
+        for (const id of ids) kept.add(id);
+      },
+      finish: () => {
+        const gone = [...this.live.keys()].filter((id) => id.startsWith(prefix) && !kept.has(id));
+        return this.applyChanges([], gone);
+      },
+    };
+  }
+
+  private upsert(contact: Contact): boolean {
     const hash = contentHash(contact);
     const before = this.live.get(contact.id);
-    if (before?.hash === hash) return;
+    if (before?.hash === hash) return false;
     this.record(contact.id);
-    this.live.set(contact.id, { contact, hash, seq: this.seq });
+    if (before) this.index.remove(before.contact);
+    this.live.set(contact.id, { contact, hash, seq: this.state.seq });
+    this.index.add(contact);
     this.tombs.delete(contact.id);
-    changes.upserted.push(before ? { before: before.contact, after: contact } : { after: contact });
+    return true;
   }
 
-  private remove(id: string, changes: ContactChanges): void {
+  private remove(id: string): boolean {
     const entry = this.live.get(id);
-    if (!entry) return;
+    if (!entry) return false;
     this.record(id);
     this.live.delete(id);
-    this.tombs.set(id, this.seq);
-    changes.removed.push(entry.contact);
+    this.index.remove(entry.contact);
+    this.tombs.set(id, this.state.seq);
+    return true;
   }
 
-  /** Closes a version: remembered for cursors, old deletions forgotten, persisted. */
-  private commit(changes: ContactChanges): ContactChanges | null {
-    if (!changes.upserted.length && !changes.removed.length) return null;
-    this.versions.push(this.seq);
-    const forget: string[] = [];
-    if (this.versions.length > this.maxVersions) {
-      this.versions.splice(0, this.versions.length - this.maxVersions);
-      this.floor = this.versions[0] ?? this.seq;
-      for (const [id, seq] of this.tombs)
-        if (seq <= this.floor) {
-          this.tombs.delete(id);
-          forget.push(id);
-        }
-    }
+  /** Closes a version: remembered for cursors, old deletions forgotten. */
+  private commit(): void {
+    this.open = false;
+    const floor = closeVersion(this.state, this.maxVersions);
+    if (floor !== undefined) for (const [id, seq] of this.tombs) if (seq <= floor) this.tombs.delete(id);
     this.compact();
-    this.persist(changes, forget);
-    return changes;
   }
 
-  private persist(changes: ContactChanges, forget: string[]): void {
-    if (!this.store) return;
-    const rows: StoredContact[] = [];
-    for (const { after } of changes.upserted) {
-      const entry = this.live.get(after.id) as Entry;
-      rows.push({ id: after.id, seq: entry.seq, hash: entry.hash, contact: entry.contact });
-    }
-    for (const removed of changes.removed)
-      if (this.tombs.has(removed.id))
-        rows.push({ id: removed.id, seq: this.tombs.get(removed.id) as number, hash: 0, contact: null });
-      else forget.push(removed.id);
-    this.store.save(
-      { epoch: this.epoch, seq: this.seq, versions: this.versions, floor: this.floor },
-      rows,
-      forget,
-    );
-  }
-
-  /** The page after `after` ('' = a full walk), at most `limit` contacts and deleted ids. */
   page(after: string, limit: number): ContactPage {
     const total = this.live.size;
-    let pos = 0;
-    let start = this.seq;
-    if (after !== '') {
-      const m = CURSOR_RE.exec(after);
-      if (!m || m[1] !== this.epoch) return reset(total);
-      pos = Number(m[2]);
-      start = m[3] === undefined ? pos : Number(m[3]);
-      if (pos > this.seq || start > this.seq || Math.max(pos, start) < this.floor) return reset(total);
-    }
+    const at = readCursor(after, this.state);
+    if (!at) return resetPage(total);
+    const { pos, start } = at;
     const contacts: Contact[] = [];
     const deleted: string[] = [];
     let i = this.firstAfter(pos);
@@ -205,15 +178,14 @@ export class ContactHistory {
       last = seq;
     }
     const done = i >= this.logIds.length;
-    const at = done ? this.seq : last;
-    const cursor = at >= start ? `${this.epoch}.${at}` : `${this.epoch}.${at}.${start}`;
+    const cursor = writeCursor(this.state.epoch, done ? this.state.seq : last, start);
     return { contacts, deleted, cursor, done, total };
   }
 
   private record(id: string): void {
-    this.seq++;
+    this.state.seq++;
     this.logIds.push(id);
-    this.logSeqs.push(this.seq);
+    this.logSeqs.push(this.state.seq);
   }
 
   /** Index of the first log entry with a seq above `seq`. */
@@ -244,8 +216,4 @@ export class ContactHistory {
     this.logIds = ids;
     this.logSeqs = seqs;
   }
-}
-
-function reset(total: number): ContactPage {
-  return { reset: true, contacts: [], deleted: [], cursor: '', done: true, total };
 }

@@ -22,13 +22,6 @@ export interface SourceReader {
   scan(): Promise<Contact[] | null>;
   /** Why nothing is in service yet, when that is so. */
   error(): string | undefined;
-  /** The contacts the feed kept from before this process (its stored history), before the first scan. */
-  seed?(stored: Iterable<Contact>): void;
-  /**
-   * Only what changed since the last call (a reader that knows): used instead of `scan`, so a
-   * change in a large CRM does not cost a pass over every contact. Null when nothing changed.
-   */
-  changes?(): Promise<{ upserts: Contact[]; deletes: string[] } | null>;
 }
 
 /** At most this many bad rows (and duplicate ids) are logged one by one per load. */

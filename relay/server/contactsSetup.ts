@@ -32,28 +32,24 @@ export function setUpContacts(
     log: app.log,
     clock,
     region: config.ingest.defaultRegion,
-    historyStore: () => stores?.contactHistory(),
+    historyStore: (region: string, versions: number) => stores?.contactHistory(region, versions),
   };
   if (config.contactSources) {
     const sources = new SourceSet(createSources(config.contactSources, app.log), {
       log: app.log,
       now: () => clock.now(),
       onFailure: () => metrics.contactReloadFailures.inc(),
-      // The feed takes the change in first, so a browser told to sync finds it.
-      onChange: () =>
-        void feed
-          .refresh(true)
-          .then(() => moved.notify())
-          .catch((err: unknown) => app.log.error({ err }, 'contacts: feed refresh failed')),
+      // The change is in the feed already: a browser told to sync finds it.
+      onChange: () => moved.notify(),
     });
     metrics.trackContactSources(() => sources.states());
-    const feed = createContactsFeed({ ...common, reader: sources });
+    const feed = createContactsFeed({ ...common, sources });
     app.addHook('onReady', async () => {
-      // The feed reads its stored history first, so a source that is down serves what it had.
+      // The feed opens its stored history first, so a source that is down serves what it had.
       await feed.refresh(true);
       sources.start();
       // A quick first load is in service before the first request; a long one (a million rows)
-      // goes on in the background: the relay takes calls meanwhile and the feed fills when it ends.
+      // goes on in the background: the relay takes calls meanwhile and the feed fills as it reads.
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         sources.firstPolls(),
@@ -62,7 +58,6 @@ export function setUpContacts(
         }),
       ]);
       clearTimeout(timer);
-      await feed.refresh(true);
     });
     app.addHook('onClose', () => sources.close());
     return { feed, sources, moved };

@@ -6,8 +6,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../http/clock.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { AgentStore } from './agentStore.ts';
-import { type ContactHistoryStore, SqliteContactHistoryStore } from './contactHistoryStore.ts';
 import { type EventLog, MemoryEventLog } from './eventLog.ts';
+import type { FeedHistory } from './feedHistory.ts';
 import { FileAgentStore } from './fileAgentStore.ts';
 import { MemoryPresence, type Presence } from './presence.ts';
 import { RedisAgentStore } from './redisAgentStore.ts';
@@ -17,6 +17,7 @@ import { RedisPresence } from './redisPresence.ts';
 import { SqliteAgentStore } from './sqliteAgentStore.ts';
 import { type Db, openDb } from './sqliteDb.ts';
 import { SqliteEventLog } from './sqliteEventLog.ts';
+import { SqliteFeedHistory } from './sqliteFeedHistory.ts';
 import type { StoreKind, StoreSettings } from './storeConfig.ts';
 
 export type { StoreKind, StoreSettings };
@@ -26,8 +27,11 @@ export interface CallStores {
   kind: StoreKind;
   eventLog: EventLog;
   presence: Presence;
-  /** Where the contact feed keeps its history across restarts, once open (SQLite only). */
-  contactHistory(): ContactHistoryStore | undefined;
+  /**
+   * The contact feed's rows and history in the store, once open (SQLite only; elsewhere the feed
+   * keeps them in this process). Phone keys are read in `region`.
+   */
+  contactHistory(region: string, maxVersions?: number): FeedHistory | undefined;
   /** Connects what needs a connection; the app calls it before it listens. */
   open(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +64,7 @@ export function createCallStores(
   if (settings.kind === 'sqlite') {
     let eventLog: SqliteEventLog | null = null;
     let db: Db | null = null;
+    let feed: SqliteFeedHistory | undefined;
     // Opened in open(), not here: a file that cannot be opened is a start-up error, not a throw
     // from the app factory.
     const lazy: EventLog = {
@@ -80,7 +85,11 @@ export function createCallStores(
       kind: 'sqlite',
       eventLog: lazy,
       presence: new MemoryPresence(),
-      contactHistory: () => (db ? new SqliteContactHistoryStore(db) : undefined),
+      contactHistory(region, maxVersions) {
+        if (!db) return undefined;
+        feed ??= new SqliteFeedHistory(db, region, maxVersions);
+        return feed;
+      },
       async open() {
         db = openDb(settings.sqlitePath);
         eventLog = new SqliteEventLog({ db, retention, now, onListenerError });
@@ -90,6 +99,7 @@ export function createCallStores(
         eventLog?.close();
         eventLog = null;
         db = null;
+        feed = undefined;
       },
     };
   }

@@ -24,6 +24,14 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE agent_state (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
    CREATE TABLE contacts (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash INTEGER NOT NULL, json TEXT, deleted INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
    CREATE INDEX contacts_seq ON contacts (seq);`,
+  // The contact feed keyed by seq, with a phone-key table (sqliteFeedHistory.ts). The old table
+  // held contacts the sources load again; its cursors reset once.
+  `DROP TABLE contacts;
+   DELETE FROM meta WHERE name = 'contacts.state';
+   CREATE TABLE feed_contacts (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, hash INTEGER NOT NULL, json TEXT);
+   CREATE INDEX feed_contacts_tombs ON feed_contacts (seq) WHERE json IS NULL;
+   CREATE TABLE feed_phones (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+   CREATE INDEX feed_phones_id ON feed_phones (id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -101,6 +101,26 @@ function contactScenario(label: string, setup: () => Promise<Db>) {
     expect(warnings.map((w) => w.id)).toEqual(['4']);
   });
 
+  it(`${label}: a full load handed over page by page gives every contact once, and only the first poll does that`, async () => {
+    const paged = createSqlSource(config(db, { name: 'paged' }), {
+      log: recordingLog().log,
+      now: () => clock,
+    });
+    try {
+      const pages: string[][] = [];
+      const batch = await paged.poll((upserts) => pages.push(upserts.map((c) => c.id)));
+      expect(batch.complete).toBe(true);
+      expect(pages.length, 'two rows a page: the pages came as they were read').toBeGreaterThan(1);
+      expect([...pages.flat(), ...ids(batch)].sort()).toEqual(['1', '2', '3']);
+      const later: string[][] = [];
+      const next = await paged.poll((upserts) => later.push(upserts.map((c) => c.id)));
+      expect(later, 'an incremental poll returns its changes in the batch').toEqual([]);
+      expect(next.complete).toBe(false);
+    } finally {
+      await paged.close();
+    }
+  });
+
   it(`${label}: a poll with nothing changed returns nothing, though the overlap reads rows again`, async () => {
     const batch = await source.poll();
     expect(batch).toEqual({ upserts: [], deletes: [], complete: false });

@@ -1,10 +1,11 @@
-// Several contact sources as one list for the feed. Each source is polled on its own interval and
-// keeps its current contacts here; a failing source keeps its last good contacts in service and
-// reports why. With more than one source, ids are keyed by source (`crm:42`) so two CRMs cannot
-// collide, while `recordId` / `companyRecordId` keep the CRM's own ids for record URLs.
+// Several contact sources as one feed. Each source is polled on its own interval and what it
+// reports goes straight into the feed's history (relay/store/feedHistory.ts: the SQLite file by
+// default), page by page for a large load, so no source's contacts are held in process memory. A
+// failing source keeps its last good contacts in service and reports why. With more than one
+// source, ids are keyed by source (`crm:42`) so two CRMs cannot collide, while `recordId` /
+// `companyRecordId` keep the CRM's own ids for record URLs.
 import type { Contact } from '../../../shared/contact.ts';
-import { fillCompanyNames } from '../contactFields.ts';
-import type { SourceReader } from '../contactSources.ts';
+import type { FeedHistory, Sweep } from '../../store/feedHistory.ts';
 import type { ContactSource, SourceBatch, SourceLog } from './sourceTypes.ts';
 
 /** What an admin sees of a source (`/readyz`, the admin API, metrics). */
@@ -24,8 +25,7 @@ export interface SourceState {
 
 interface Held {
   source: ContactSource;
-  contacts: Map<string, Contact>;
-  state: SourceState;
+  state: Omit<SourceState, 'contacts'>;
   /** Settles after the first poll, whatever its outcome. */
   first: Promise<void>;
   timer?: ReturnType<typeof setTimeout>;
@@ -37,35 +37,33 @@ export interface SourceSetOptions {
   now?: () => number;
   /** Each poll's failure, for the metrics. */
   onFailure?: (source: string) => void;
-  /** Each poll that changed something, so the feed can tell browsers at once. */
+  /** Each poll that changed something (already in the feed), so browsers can be told at once. */
   onChange?: (source: string) => void;
 }
 
 const SEP = ':';
 
-export class SourceSet implements SourceReader {
+export class SourceSet {
   private readonly held: Held[];
   private readonly keyed: boolean;
-  private dirty = false;
   private closed = false;
-  /** What changed since the feed last asked (`changes()`), keyed as the feed keys ids. */
-  private readonly pendingUpserts = new Map<string, Contact>();
-  private readonly pendingDeletes = new Set<string>();
+  private sink: FeedHistory | undefined;
 
   constructor(
     sources: ContactSource[],
     private readonly options: SourceSetOptions,
   ) {
     this.keyed = sources.length > 1;
-    this.held = sources.map((source) => {
-      const held: Held = {
-        source,
-        contacts: new Map(),
-        state: { name: source.name, kind: source.kind, ok: false, contacts: 0, changes: 0, deletions: 0 },
-        first: Promise.resolve(),
-      };
-      return held;
-    });
+    this.held = sources.map((source) => ({
+      source,
+      state: { name: source.name, kind: source.kind, ok: false, changes: 0, deletions: 0 },
+      first: Promise.resolve(),
+    }));
+  }
+
+  /** The feed history every poll writes into; given before `start` (it opens with the store). */
+  attach(sink: FeedHistory): void {
+    this.sink = sink;
   }
 
   /** Starts every source's polling; the first poll of each begins at once. */
@@ -82,52 +80,20 @@ export class SourceSet implements SourceReader {
   async syncNow(name?: string): Promise<SourceState[]> {
     const chosen = this.held.filter((h) => name === undefined || h.source.name === name);
     await Promise.all(chosen.map((h) => this.pollOnce(h)));
-    return chosen.map((h) => ({ ...h.state }));
+    return chosen.map((h) => this.stateOf(h));
   }
 
   states(): SourceState[] {
-    return this.held.map((h) => ({ ...h.state }));
+    return this.held.map((h) => this.stateOf(h));
   }
 
   has(name: string): boolean {
     return this.held.some((h) => h.source.name === name);
   }
 
-  /**
-   * The contacts the feed held before this process started (its stored history): each source
-   * serves them until its first successful poll, so a CRM that is down at start-up does not look
-   * like every contact of it was deleted.
-   */
-  seed(stored: Iterable<Contact>): void {
-    for (const contact of stored) {
-      const { name, contact: own } = this.unkey(contact);
-      const held = this.held.find((h) => h.source.name === name);
-      if (held && !held.state.ok) held.contacts.set(own.id, own);
-    }
-    for (const held of this.held) held.state.contacts = held.contacts.size;
-    this.dirty = true;
-  }
-
-  async scan(): Promise<Contact[] | null> {
-    if (!this.dirty) return null;
-    this.dirty = false;
-    const all: Contact[] = [];
-    for (const held of this.held)
-      for (const contact of held.contacts.values()) all.push(this.key(held.source.name, contact));
-    return fillCompanyNames(all);
-  }
-
-  async changes(): Promise<{ upserts: Contact[]; deletes: string[] } | null> {
-    if (!this.pendingUpserts.size && !this.pendingDeletes.size) return null;
-    const reported = { upserts: [...this.pendingUpserts.values()], deletes: [...this.pendingDeletes] };
-    this.pendingUpserts.clear();
-    this.pendingDeletes.clear();
-    this.dirty = false;
-    return reported;
-  }
-
+  /** Why nothing is in service, when no source answered and none has stored contacts. */
   error(): string | undefined {
-    if (this.held.some((h) => h.state.ok || h.contacts.size > 0)) return undefined;
+    if (this.held.some((h) => h.state.ok || this.count(h) > 0)) return undefined;
     const failed = this.held.find((h) => h.state.lastError);
     return failed ? `${failed.source.name}: ${failed.state.lastError}` : 'not loaded yet';
   }
@@ -138,6 +104,19 @@ export class SourceSet implements SourceReader {
     // Closed first: that ends a poll still waiting on its CRM instead of waiting it out.
     await Promise.all(this.held.map((h) => h.source.close().catch(() => {})));
     await Promise.all(this.held.map((h) => h.running?.catch(() => {})));
+  }
+
+  private stateOf(held: Held): SourceState {
+    return { ...held.state, contacts: this.count(held) };
+  }
+
+  /** The contacts of this source in the feed (stored ones count before the first poll). */
+  private count(held: Held): number {
+    return this.sink?.countIn(this.prefix(held.source.name)) ?? 0;
+  }
+
+  private prefix(name: string): string {
+    return this.keyed ? `${name}${SEP}` : '';
   }
 
   private async pollLoop(held: Held): Promise<void> {
@@ -161,12 +140,34 @@ export class SourceSet implements SourceReader {
   }
 
   private async poll(held: Held): Promise<void> {
+    const sink = this.sink;
+    if (!sink) throw new Error('contact sources: polled before the feed was attached');
     const now = () => new Date(this.options.now?.() ?? Date.now()).toISOString();
     const { name } = held.source;
+    const counted = { changed: 0, deleted: 0 };
+    // A complete load hands its rows over page by page: they go in as they come, and what the
+    // source no longer has is swept once the last page is in.
+    let sweep: Sweep | undefined;
+    const take = (upserts: readonly Contact[], deletes: readonly string[], more: boolean) => {
+      const keyed = upserts.map((c) => this.key(name, c));
+      sweep?.keep(keyed.map((c) => c.id));
+      const done = sink.applyChanges(
+        this.withCompanyNames(name, keyed),
+        deletes.map((id) => this.keyOf(name, id)),
+        more,
+      );
+      counted.changed += done.upserted;
+      counted.deleted += done.removed;
+    };
     let batch: SourceBatch;
     try {
-      batch = await held.source.poll();
+      batch = await held.source.poll((page) => {
+        sweep ??= sink.sweep(this.prefix(name));
+        take(page, [], true);
+      });
     } catch (error) {
+      // Pages already taken stay (they are real rows); their version is closed.
+      sink.applyChanges([], []);
       const message = (error as Error).message;
       if (held.state.lastError !== message || held.state.ok)
         this.options.log.error({ source: name }, `contacts: source ${name}: ${message}`);
@@ -174,56 +175,34 @@ export class SourceSet implements SourceReader {
       this.options.onFailure?.(name);
       return;
     }
-    const { changed, deleted } = this.apply(held, batch);
+    if (batch.complete) sweep ??= sink.sweep(this.prefix(name));
+    take(batch.upserts, batch.deletes, sweep !== undefined);
+    if (sweep) counted.deleted += sweep.finish().removed;
     const wasOk = held.state.ok;
     held.state = {
       ...held.state,
       ok: true,
-      contacts: held.contacts.size,
       lastSuccessAt: now(),
-      changes: held.state.changes + changed,
-      deletions: held.state.deletions + deleted,
+      changes: held.state.changes + counted.changed,
+      deletions: held.state.deletions + counted.deleted,
     };
     if (!wasOk)
-      this.options.log.info({ source: name, contacts: held.contacts.size }, 'contacts: source in service');
-    if (changed || deleted) {
-      this.dirty = true;
-      this.options.onChange?.(name);
-    }
+      this.options.log.info({ source: name, contacts: this.count(held) }, 'contacts: source in service');
+    if (counted.changed || counted.deleted) this.options.onChange?.(name);
   }
 
-  private apply(held: Held, batch: SourceBatch): { changed: number; deleted: number } {
-    const name = held.source.name;
-    let deleted = 0;
-    const drop = (id: string) => {
-      if (!held.contacts.delete(id)) return;
-      deleted++;
-      const key = this.keyOf(name, id);
-      this.pendingUpserts.delete(key);
-      this.pendingDeletes.add(key);
-    };
-    if (batch.complete) {
-      const keep = new Set(batch.upserts.map((c) => c.id));
-      for (const id of [...held.contacts.keys()]) if (!keep.has(id)) drop(id);
-    }
-    for (const id of batch.deletes) drop(id);
-    let changed = 0;
-    for (const contact of batch.upserts) {
-      const before = held.contacts.get(contact.id);
-      if (before && JSON.stringify(before) === JSON.stringify(contact)) continue;
-      held.contacts.set(contact.id, contact);
-      changed++;
-    }
-    // Keyed and with the company's name once every row of the batch is in (a person may come
-    // before its company in the same batch).
-    for (const contact of batch.upserts) {
-      const now = held.contacts.get(contact.id);
-      if (now !== contact) continue;
-      const key = this.keyOf(name, contact.id);
-      this.pendingDeletes.delete(key);
-      this.pendingUpserts.set(key, this.key(name, withCompanyName(contact, held.contacts)));
-    }
-    return { changed, deleted };
+  /**
+   * A person without a company name gets its company's: from the same page (a person may come
+   * before its company) or from the feed.
+   */
+  private withCompanyNames(name: string, contacts: Contact[]): Contact[] {
+    let page: Map<string, Contact> | undefined;
+    return contacts.map((contact) => {
+      if (contact.company || contact.companyId === undefined || contact.kind !== 'person') return contact;
+      page ??= new Map(contacts.map((c) => [c.id, c]));
+      const company = page.get(contact.companyId) ?? this.sink?.get(contact.companyId);
+      return company?.kind === 'company' ? { ...contact, company: company.name } : contact;
+    });
   }
 
   private keyOf(source: string, id: string): string {
@@ -240,21 +219,4 @@ export class SourceSet implements SourceReader {
     }
     return keyed;
   }
-
-  private unkey(contact: Contact): { name: string; contact: Contact } {
-    if (!this.keyed) return { name: this.held[0]?.source.name ?? '', contact };
-    const name = contact.id.slice(0, Math.max(0, contact.id.indexOf(SEP)));
-    const { recordId, companyRecordId, ...rest } = contact;
-    const own: Contact = { ...rest, id: recordId ?? contact.id.slice(name.length + 1) };
-    if (contact.companyId !== undefined)
-      own.companyId = companyRecordId ?? contact.companyId.slice(name.length + 1);
-    return { name, contact: own };
-  }
-}
-
-/** A person without a company name gets its company's, when the source has that company. */
-function withCompanyName(contact: Contact, contacts: Map<string, Contact>): Contact {
-  if (contact.company || contact.companyId === undefined) return contact;
-  const company = contacts.get(contact.companyId);
-  return company?.kind === 'company' ? { ...contact, company: company.name } : contact;
 }

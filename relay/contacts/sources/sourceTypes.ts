@@ -1,6 +1,6 @@
 // What every contact source (a file, an SQL database, the vtiger or SuiteCRM API) gives the feed:
 // batches of changes since its last poll. The source set (sourceSet.ts) polls each on its own
-// interval, keeps each source's current contacts and merges them for the feed.
+// interval and writes what it reports into the feed.
 import type { Contact } from '../../../shared/contact.ts';
 
 export interface SourceBatch {
@@ -30,9 +30,12 @@ export interface ContactSource {
   /**
    * Changes since the last successful poll; the first poll of a process returns everything with
    * `complete: true`. Throws an Error whose message names the problem for the admin (bad URL,
-   * refused login, failing query): the source's last good contacts stay in service.
+   * refused login, failing query): the source's last good contacts stay in service. A source
+   * reading a large complete load may hand its upserts over as they come through `pages` (each
+   * page goes into the feed at once, so a million rows are never in memory together); the batch
+   * it returns then holds the rest, still `complete`.
    */
-  poll(): Promise<SourceBatch>;
+  poll(pages?: (upserts: Contact[]) => void): Promise<SourceBatch>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

@@ -34,6 +34,8 @@ export async function readPages(
   since: SqlCursor | undefined,
   overlapSeconds: number,
   onRow: (row: Record<string, unknown>, shape: RowShape) => void,
+  /** After each page's rows: a full load hands them on, so they need not all be in memory. */
+  onPage?: () => void,
 ): Promise<PagesRead> {
   const { db, dialect, query, pageSize } = q;
   let shape: RowShape | undefined;
@@ -67,6 +69,7 @@ export async function readPages(
     const page = await db.query(sql, params);
     shape ??= rowShape(page.columns);
     for (const row of page.rows) onRow(row, shape);
+    onPage?.();
     rows += page.rows.length;
     if (page.rows.length) last = page.rows[page.rows.length - 1];
     if (page.rows.length < pageSize) break;

@@ -152,7 +152,7 @@ export function createSqlSource(
     pageSize: config.pageSize,
   });
 
-  const poll = async (): Promise<SourceBatch> => {
+  const poll = async (pages?: (upserts: Contact[]) => void): Promise<SourceBatch> => {
     if (closed) throw new Error(`sql source "${name}": closed`);
     const db = await open();
     try {
@@ -190,7 +190,15 @@ export function createSqlSource(
         upserts.set(id, contact);
       };
 
-      const read = await readPages(pageQuery(db), state?.cursor, config.overlapSeconds, onRow);
+      // A full load goes to the feed page by page (a million rows are never held here at once).
+      let handed = 0;
+      const handOn = () => {
+        if (!first || !pages || !upserts.size) return;
+        handed += upserts.size;
+        pages([...upserts.values()]);
+        upserts.clear();
+      };
+      const read = await readPages(pageQuery(db), state?.cursor, config.overlapSeconds, onRow, handOn);
       let lastReconcile = state?.lastReconcile ?? now();
       let reconciled = false;
       if (!first && now() - lastReconcile >= config.reconcileEverySeconds * 1000) {
@@ -217,7 +225,7 @@ export function createSqlSource(
         {
           source: name,
           rows: read.rows,
-          upserts: upserts.size,
+          upserts: upserts.size + handed,
           deletes: deletes.size,
           skipped: problems.length,
           reconciled,
@@ -244,9 +252,10 @@ export function createSqlSource(
     name,
     kind: 'sql',
     intervalSeconds: config.intervalSeconds,
-    poll() {
+    poll(pages) {
       // One poll at a time (the timer and a "sync now" may meet): each waits for the one before.
-      const next = queue.then(poll, poll);
+      const run = () => poll(pages);
+      const next = queue.then(run, run);
       queue = next.catch(() => {});
       return next;
     },

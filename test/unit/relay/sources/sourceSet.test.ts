@@ -3,6 +3,7 @@
 // source's state.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { ContactHistory } from '../../../../relay/contacts/contactChanges.ts';
 import { SourceSet } from '../../../../relay/contacts/sources/sourceSet.ts';
 import type { ContactSource, SourceBatch } from '../../../../relay/contacts/sources/sourceTypes.ts';
 import { buildApp } from '../../../../relay/server/app.ts';
@@ -37,18 +38,28 @@ const person = (id: string, phone: string, companyId?: string): Contact => ({
   ...(companyId ? { companyId } : {}),
 });
 
+/** Every contact the feed serves now, as a browser walking it from the start would get them. */
+function served(history: ContactHistory): Contact[] {
+  return history.page('', 5000).contacts;
+}
+
+/** A source set writing into a feed history kept in memory. */
+function setOf(sources: ContactSource[], options: Partial<ConstructorParameters<typeof SourceSet>[1]> = {}) {
+  const history = new ContactHistory();
+  const set = new SourceSet(sources, { log: quiet, ...options });
+  set.attach(history);
+  return { set, history };
+}
+
 describe('SourceSet', () => {
   it('keys ids by source when there are several, keeping the CRM ids for record URLs', async () => {
-    const set = new SourceSet(
-      [
-        scripted('crm', [{ upserts: [person('42', '05334979714', '7')], deletes: [], complete: true }]),
-        scripted('vt', [{ upserts: [person('42', '02125550100')], deletes: [], complete: true }]),
-      ],
-      { log: quiet },
-    );
+    const { set, history } = setOf([
+      scripted('crm', [{ upserts: [person('42', '05334979714', '7')], deletes: [], complete: true }]),
+      scripted('vt', [{ upserts: [person('42', '02125550100')], deletes: [], complete: true }]),
+    ]);
     set.start();
     await set.firstPolls();
-    const all = (await set.scan()) ?? [];
+    const all = served(history);
     expect(all.map((c) => c.id).sort()).toEqual(['crm:42', 'vt:42']);
     const crm = all.find((c) => c.id === 'crm:42') as Contact;
     expect(crm).toMatchObject({ recordId: '42', companyId: 'crm:7', companyRecordId: '7' });
@@ -62,7 +73,7 @@ describe('SourceSet', () => {
   });
 
   it('a failing poll keeps the last good contacts and reports the error; the next success clears it', async () => {
-    const set = new SourceSet(
+    const { set, history } = setOf(
       [
         scripted('crm', [
           { upserts: [person('1', '05334979714'), person('2', '05334979715')], deletes: [], complete: true },
@@ -70,13 +81,14 @@ describe('SourceSet', () => {
           { upserts: [{ ...person('1', '05334979799') }], deletes: ['2'], complete: false },
         ]),
       ],
-      { log: quiet, now: () => Date.UTC(2026, 11, 4, 9) },
+      { now: () => Date.UTC(2026, 11, 4, 9) },
     );
     set.start();
     await set.firstPolls();
-    expect((await set.scan())?.map((c) => c.id)).toEqual(['1', '2']);
+    expect(served(history).map((c) => c.id)).toEqual(['1', '2']);
+    const cursor = history.page('', 5000).cursor;
     await set.syncNow('crm');
-    expect(await set.scan(), 'nothing changed').toBeNull();
+    expect(history.page(cursor, 10).contacts, 'nothing changed').toEqual([]);
     expect(set.states()[0]).toMatchObject({
       ok: false,
       contacts: 2,
@@ -84,27 +96,29 @@ describe('SourceSet', () => {
     });
     expect(set.error(), 'contacts are still in service').toBeUndefined();
     await set.syncNow('crm');
-    const after = (await set.scan()) ?? [];
-    expect(after).toEqual([person('1', '05334979799')]);
+    expect(served(history)).toEqual([person('1', '05334979799')]);
     expect(set.states()[0]).toMatchObject({ ok: true, contacts: 1, changes: 3, deletions: 1 });
     await set.close();
   });
 
   it('a source down at start serves the contacts the feed stored before', async () => {
-    const set = new SourceSet(
-      [
-        scripted('crm', [new Error('login refused')]),
-        scripted('vt', [{ upserts: [person('9', '0212')], deletes: [], complete: true }]),
-      ],
-      { log: quiet },
-    );
-    set.seed([
-      { ...person('crm:1', '05334979714'), recordId: '1' },
-      { ...person('vt:8', '0212'), recordId: '8' },
+    const { set, history } = setOf([
+      scripted('crm', [new Error('login refused')]),
+      scripted('vt', [{ upserts: [person('9', '0212')], deletes: [], complete: true }]),
     ]);
+    // What the feed stored before this process started.
+    history.applyChanges(
+      [
+        { ...person('crm:1', '05334979714'), recordId: '1' },
+        { ...person('vt:8', '0212'), recordId: '8' },
+      ],
+      [],
+    );
     set.start();
     await set.firstPolls();
-    const ids = ((await set.scan()) ?? []).map((c) => c.id).sort();
+    const ids = served(history)
+      .map((c) => c.id)
+      .sort();
     // crm is down: its stored contact stays; vt answered: its complete batch replaces what was stored.
     expect(ids).toEqual(['crm:1', 'vt:9']);
     expect(set.states().map((s) => [s.name, s.ok])).toEqual([
