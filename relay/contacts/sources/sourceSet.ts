@@ -148,11 +148,13 @@ export class SourceSet {
     // A complete load hands its rows over page by page: they go in as they come, and what the
     // source no longer has is swept once the last page is in.
     let sweep: Sweep | undefined;
+    /** Persons whose company was not in yet (it comes on a later page): person → company. */
+    const orphans = new Map<string, string>();
     const take = (upserts: readonly Contact[], deletes: readonly string[], more: boolean) => {
       const keyed = upserts.map((c) => this.key(name, c));
       sweep?.keep(keyed.map((c) => c.id));
       const done = sink.applyChanges(
-        this.withCompanyNames(name, keyed),
+        this.withCompanyNames(keyed, orphans),
         deletes.map((id) => this.keyOf(name, id)),
         more,
       );
@@ -176,7 +178,17 @@ export class SourceSet {
       return;
     }
     if (batch.complete) sweep ??= sink.sweep(this.prefix(name));
-    take(batch.upserts, batch.deletes, sweep !== undefined);
+    take(batch.upserts, batch.deletes, true);
+    // The same contacts whatever order the pages came in: orphans get their company's name now.
+    const adopted: Contact[] = [];
+    for (const [id, companyId] of orphans) {
+      const person = sink.get(id);
+      const company = sink.get(companyId);
+      if (person && !person.company && company?.kind === 'company')
+        adopted.push({ ...person, company: company.name });
+    }
+    // Part of the same change: they were counted when they came.
+    sink.applyChanges(adopted, [], sweep !== undefined);
     if (sweep) counted.deleted += sweep.finish().removed;
     const wasOk = held.state.ok;
     held.state = {
@@ -195,13 +207,15 @@ export class SourceSet {
    * A person without a company name gets its company's: from the same page (a person may come
    * before its company) or from the feed.
    */
-  private withCompanyNames(name: string, contacts: Contact[]): Contact[] {
+  private withCompanyNames(contacts: Contact[], orphans: Map<string, string>): Contact[] {
     let page: Map<string, Contact> | undefined;
     return contacts.map((contact) => {
       if (contact.company || contact.companyId === undefined || contact.kind !== 'person') return contact;
       page ??= new Map(contacts.map((c) => [c.id, c]));
       const company = page.get(contact.companyId) ?? this.sink?.get(contact.companyId);
-      return company?.kind === 'company' ? { ...contact, company: company.name } : contact;
+      if (company?.kind === 'company') return { ...contact, company: company.name };
+      orphans.set(contact.id, contact.companyId);
+      return contact;
     });
   }
 

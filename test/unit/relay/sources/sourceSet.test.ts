@@ -129,6 +129,44 @@ describe('SourceSet', () => {
   });
 });
 
+describe('a load handed over page by page', () => {
+  /** A source whose first poll hands `pages` over one by one, then returns `rest` as complete. */
+  function paged(pages: Contact[][], rest: Contact[]): ContactSource {
+    let polls = 0;
+    return {
+      name: 'crm',
+      kind: 'test',
+      intervalSeconds: 3600,
+      async poll(hand) {
+        polls++;
+        if (polls > 1) return { upserts: [], deletes: [], complete: false };
+        for (const page of pages) hand?.(page);
+        return { upserts: rest, deletes: [], complete: true };
+      },
+      async close() {},
+    };
+  }
+
+  it('serves every page, gives a person its company name when the company came on a later page, and sweeps the rest', async () => {
+    const company: Contact = { id: '7', kind: 'company', name: 'Acme', phones: ['02125550100'] };
+    const { set, history } = setOf([
+      paged([[person('1', '05334979714', '7')], [person('2', '05334979715')]], [company]),
+    ]);
+    // Stored from before: one contact the CRM no longer has.
+    history.applyChanges([person('old', '05334979799')], []);
+    const before = history.page('', 100).cursor;
+    set.start();
+    await set.firstPolls();
+    const now = served(history);
+    expect(now.map((c) => c.id).sort()).toEqual(['1', '2', '7']);
+    expect(now.find((c) => c.id === '1')?.company, 'filled once its company was in').toBe('Acme');
+    const changes = history.page(before, 100);
+    expect(changes.deleted).toEqual(['old']);
+    expect(set.states()[0]).toMatchObject({ ok: true, contacts: 3, deletions: 1 });
+    await set.close();
+  });
+});
+
 describe('contacts.sources in the relay', () => {
   it('serves two file sources as one feed and shows their state in /readyz and /metrics', async () => {
     const tmp = tempDir();
