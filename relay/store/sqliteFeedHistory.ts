@@ -34,6 +34,8 @@ export class SqliteFeedHistory implements FeedHistory {
   /** Live contacts per source prefix asked for, kept up to date with each change. */
   private readonly counts = new Map<string, number>();
   private open = false;
+  /** Sweep table number per source prefix. */
+  private readonly sweeps = new Map<string, number>();
   private readonly sql;
 
   constructor(
@@ -123,10 +125,14 @@ export class SqliteFeedHistory implements FeedHistory {
    * live ids of the prefix missing from it are then removed as one change.
    */
   sweep(prefix: string): Sweep {
-    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS feed_sweep (id TEXT PRIMARY KEY) WITHOUT ROWID');
-    this.db.exec('DELETE FROM temp.feed_sweep');
-    const keep = this.db.prepare('INSERT OR IGNORE INTO temp.feed_sweep (id) VALUES (?)');
-    const has = this.db.prepare('SELECT 1 FROM temp.feed_sweep WHERE id = ?').pluck();
+    // A table per source prefix: two sources may load at the same time.
+    let n = this.sweeps.get(prefix);
+    if (n === undefined) this.sweeps.set(prefix, (n = this.sweeps.size));
+    const table = `temp.feed_sweep_${n}`;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+    this.db.exec(`DELETE FROM ${table}`);
+    const keep = this.db.prepare(`INSERT OR IGNORE INTO ${table} (id) VALUES (?)`);
+    const has = this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).pluck();
     return {
       keep: (ids) => {
         this.db.transaction(() => {
@@ -139,7 +145,7 @@ export class SqliteFeedHistory implements FeedHistory {
           : this.sql.liveAll.pluck().iterate();
         const gone: string[] = [];
         for (const id of live as Iterable<string>) if (!has.get(id)) gone.push(id);
-        this.db.exec('DELETE FROM temp.feed_sweep');
+        this.db.exec(`DELETE FROM ${table}`);
         return this.applyChanges([], gone);
       },
     };

@@ -56,6 +56,13 @@ function config(db: Db, extra: Partial<Record<string, unknown>> = {}): SqlSource
   );
 }
 
+/** One poll with a sink, as the source set polls: the ids a reconcile listed come back too. */
+async function reconcile(source: ContactSource): Promise<{ batch: SourceBatch; present: string[] }> {
+  const present: string[] = [];
+  const batch = await source.poll({ upserts: () => {}, present: (ids) => present.push(...ids) });
+  return { batch, present };
+}
+
 const byId = (batch: SourceBatch) => Object.fromEntries(batch.upserts.map((c) => [c.id, c]));
 const ids = (batch: SourceBatch) => batch.upserts.map((c) => c.id).sort();
 
@@ -108,12 +115,18 @@ function contactScenario(label: string, setup: () => Promise<Db>) {
     });
     try {
       const pages: string[][] = [];
-      const batch = await paged.poll((upserts) => pages.push(upserts.map((c) => c.id)));
+      const batch = await paged.poll({
+        upserts: (upserts) => pages.push(upserts.map((c) => c.id)),
+        present: () => {},
+      });
       expect(batch.complete).toBe(true);
       expect(pages.length, 'two rows a page: the pages came as they were read').toBeGreaterThan(1);
       expect([...pages.flat(), ...ids(batch)].sort()).toEqual(['1', '2', '3']);
       const later: string[][] = [];
-      const next = await paged.poll((upserts) => later.push(upserts.map((c) => c.id)));
+      const next = await paged.poll({
+        upserts: (upserts) => later.push(upserts.map((c) => c.id)),
+        present: () => {},
+      });
       expect(later, 'an incremental poll returns its changes in the batch').toEqual([]);
       expect(next.complete).toBe(false);
     } finally {
@@ -150,10 +163,14 @@ function contactScenario(label: string, setup: () => Promise<Db>) {
 
   it(`${label}: a row deleted outright is found by the reconcile, when it is due`, async () => {
     await db.exec('DELETE FROM contacts WHERE id = 1');
-    expect((await source.poll()).deletes, 'no reconcile before reconcileEverySeconds').toEqual([]);
+    const early = await reconcile(source);
+    expect(early.batch.reconciled, 'no reconcile before reconcileEverySeconds').toBeUndefined();
+    expect(early.present).toEqual([]);
     clock += 600_000;
-    const batch = await source.poll();
-    expect(batch.deletes).toEqual(['1']);
+    const { batch, present } = await reconcile(source);
+    expect(batch.reconciled).toBe(true);
+    expect(present, 'the ids the database has now: the feed drops the others').toContain('2');
+    expect(present).not.toContain('1');
     expect(batch.upserts).toEqual([]);
   });
 
@@ -429,8 +446,9 @@ describeMysql('sql source on a vtiger database (MariaDB) with VTIGER_CONTACTS_QU
     await conn.query('DELETE FROM vtiger_crmentity WHERE crmid IN (12, 13, 14)');
     await conn.query('DELETE FROM vtiger_contactdetails WHERE contactid IN (12, 13, 14)');
     clock += 600_000;
-    const batch = await source.poll();
-    expect(batch.deletes, '12 was deleted before; 14 goes now').toEqual(['14']);
+    const { batch, present } = await reconcile(source);
+    expect(batch.reconciled).toBe(true);
+    expect(present.sort(), '14 is gone now (12 was deleted before)').toEqual(['11', '15']);
   });
 });
 

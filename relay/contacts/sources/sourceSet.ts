@@ -146,13 +146,15 @@ export class SourceSet {
     const { name } = held.source;
     const counted = { changed: 0, deleted: 0 };
     // A complete load hands its rows over page by page: they go in as they come, and what the
-    // source no longer has is swept once the last page is in.
+    // source no longer has is swept once the last page is in. A reconcile lists the CRM's ids the
+    // same way: what the feed has of this source and the list lacks was deleted outright.
     let sweep: Sweep | undefined;
+    let reconciling = false;
     /** Persons whose company was not in yet (it comes on a later page): person → company. */
     const orphans = new Map<string, string>();
     const take = (upserts: readonly Contact[], deletes: readonly string[], more: boolean) => {
       const keyed = upserts.map((c) => this.key(name, c));
-      sweep?.keep(keyed.map((c) => c.id));
+      if (!reconciling) sweep?.keep(keyed.map((c) => c.id));
       const done = sink.applyChanges(
         this.withCompanyNames(keyed, orphans),
         deletes.map((id) => this.keyOf(name, id)),
@@ -163,9 +165,16 @@ export class SourceSet {
     };
     let batch: SourceBatch;
     try {
-      batch = await held.source.poll((page) => {
-        sweep ??= sink.sweep(this.prefix(name));
-        take(page, [], true);
+      batch = await held.source.poll({
+        upserts: (page) => {
+          sweep ??= sink.sweep(this.prefix(name));
+          take(page, [], true);
+        },
+        present: (ids) => {
+          reconciling = true;
+          sweep ??= sink.sweep(this.prefix(name));
+          sweep.keep(ids.map((id) => this.keyOf(name, id)));
+        },
       });
     } catch (error) {
       // Pages already taken stay (they are real rows); their version is closed.
@@ -177,7 +186,8 @@ export class SourceSet {
       this.options.onFailure?.(name);
       return;
     }
-    if (batch.complete) sweep ??= sink.sweep(this.prefix(name));
+    if (batch.complete && !reconciling) sweep ??= sink.sweep(this.prefix(name));
+    if (!batch.complete && !batch.reconciled) sweep = undefined;
     take(batch.upserts, batch.deletes, true);
     // The same contacts whatever order the pages came in: orphans get their company's name now.
     const adopted: Contact[] = [];

@@ -13,6 +13,19 @@ export interface SourceBatch {
    * every contact of this source not in it is gone.
    */
   complete: boolean;
+  /**
+   * True when the poll listed, through `PollSink.present`, every id the CRM has now (a reconcile):
+   * every contact of this source not listed is gone (deleted outright in the CRM).
+   */
+  reconciled?: boolean;
+}
+
+/** Where a source hands over what is too large to return at once. */
+export interface PollSink {
+  /** A page of a complete load, as it is read: it goes into the feed at once. */
+  upserts(contacts: Contact[]): void;
+  /** A page of the ids the CRM has now, while reconciling. */
+  present(ids: string[]): void;
 }
 
 export interface SourceLog {
@@ -31,11 +44,12 @@ export interface ContactSource {
    * Changes since the last successful poll; the first poll of a process returns everything with
    * `complete: true`. Throws an Error whose message names the problem for the admin (bad URL,
    * refused login, failing query): the source's last good contacts stay in service. A source
-   * reading a large complete load may hand its upserts over as they come through `pages` (each
+   * reading a large complete load may hand its upserts over as they come through `sink` (each
    * page goes into the feed at once, so a million rows are never in memory together); the batch
-   * it returns then holds the rest, still `complete`.
+   * it returns then holds the rest, still `complete`. A source that keeps no list of its own
+   * contacts reconciles by listing the CRM's ids through `sink.present` (`reconciled`).
    */
-  poll(pages?: (upserts: Contact[]) => void): Promise<SourceBatch>;
+  poll(sink?: PollSink): Promise<SourceBatch>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

@@ -2,13 +2,21 @@
 // incrementally. The query has no time condition of its own; the source wraps it as a subquery,
 // adds `updated_at >= last seen - overlap` (ties and clock skew come again, unchanged rows are
 // dropped by a hash), orders by (updated_at, id) and pages by keyset. Hard deletes are found by
-// listing the ids every reconcileEverySeconds. One read-only connection with a statement timeout.
+// listing the ids every reconcileEverySeconds (the feed deletes what the list lacks: the source
+// keeps no list of its own). One read-only connection with a statement timeout.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Contact } from '../../../shared/contact.ts';
 import { fail, integer, text } from '../../http/configFields.ts';
 import { RowError } from '../contactFields.ts';
-import type { ContactSource, SourceBatch, SourceConfigBase, SourceKind, SourceLog } from './sourceTypes.ts';
+import type {
+  ContactSource,
+  PollSink,
+  SourceBatch,
+  SourceConfigBase,
+  SourceKind,
+  SourceLog,
+} from './sourceTypes.ts';
 import { dialectOf, type SqlSession } from './sqlDrivers.ts';
 import { describeSqlError } from './sqlErrors.ts';
 import { type PageQuery, readPages, type SqlCursor } from './sqlPaging.ts';
@@ -109,12 +117,25 @@ export const sqlSourceKind: SourceKind<SqlSourceConfig> = {
 };
 
 interface State {
-  /** Hash of each contact in service, by id: the ids to reconcile and the way to skip unchanged rows. */
-  known: Map<string, number>;
   /** The greatest updated_at seen, where the next poll starts (less the overlap). */
   cursor?: SqlCursor;
   lastReconcile: number;
+  /**
+   * Hashes of the rows the next poll reads again (those within the overlap of the newest), so a
+   * row that did not change is not reported again. Only those: the feed knows every contact's
+   * hash, so the source needs no list of a million ids of its own.
+   */
+  recent: Map<string, Seen>;
 }
+
+interface Seen {
+  hash: number;
+  /** updated_at in ms (-1 when it could not be read: kept while anything is kept). */
+  at: number;
+}
+
+/** Above this many recent hashes, those older than the overlap are pruned while reading. */
+const RECENT_PRUNE_AT = 10_000;
 
 export function createSqlSource(
   config: SqlSourceConfig,
@@ -152,22 +173,27 @@ export function createSqlSource(
     pageSize: config.pageSize,
   });
 
-  const poll = async (pages?: (upserts: Contact[]) => void): Promise<SourceBatch> => {
+  const poll = async (sink?: PollSink): Promise<SourceBatch> => {
     if (closed) throw new Error(`sql source "${name}": closed`);
     const db = await open();
     try {
       const first = !state;
-      const known = state ? state.known : new Map<string, number>();
-      /** Changes to `known` made by this poll, applied only when the whole poll succeeded. */
-      const pending = new Map<string, number | undefined>();
-      const current = (id: string) => (pending.has(id) ? pending.get(id) : known.get(id));
+      const recent = new Map(state?.recent);
       const upserts = new Map<string, Contact>();
       const deletes = new Set<string>();
       const problems: { id: string; reason: string }[] = [];
+      const overlapMs = config.overlapSeconds * 1000;
+      let newest = Number.NEGATIVE_INFINITY;
+      const seen = (id: string, hash: number, iso: string | undefined) => {
+        const at = iso ? Date.parse(iso) : -1;
+        newest = Math.max(newest, at);
+        recent.set(id, { hash, at });
+        if (recent.size > RECENT_PRUNE_AT) prune(recent, newest - overlapMs);
+      };
       const drop = (id: string) => {
-        if (current(id) === undefined) return;
-        pending.set(id, undefined);
         upserts.delete(id);
+        if (recent.get(id)?.hash === -1) return;
+        seen(id, -1, undefined);
         deletes.add(id);
       };
 
@@ -184,8 +210,8 @@ export function createSqlSource(
           return drop(id);
         }
         const hash = contactHash(contact);
-        if (current(id) === hash) return;
-        pending.set(id, hash);
+        if (recent.get(id)?.hash === hash) return;
+        seen(id, hash, contact.updatedAt);
         deletes.delete(id);
         upserts.set(id, contact);
       };
@@ -193,26 +219,21 @@ export function createSqlSource(
       // A full load goes to the feed page by page (a million rows are never held here at once).
       let handed = 0;
       const handOn = () => {
-        if (!first || !pages || !upserts.size) return;
+        if (!first || !sink || !upserts.size) return;
         handed += upserts.size;
-        pages([...upserts.values()]);
+        sink.upserts([...upserts.values()]);
         upserts.clear();
       };
       const read = await readPages(pageQuery(db), state?.cursor, config.overlapSeconds, onRow, handOn);
+      prune(recent, newest - overlapMs);
       let lastReconcile = state?.lastReconcile ?? now();
       let reconciled = false;
-      if (!first && now() - lastReconcile >= config.reconcileEverySeconds * 1000) {
-        const present = await listIds(pageQuery(db), read.shape);
-        for (const id of known.keys()) if (!present.has(id) && current(id) !== undefined) drop(id);
-        for (const id of pending.keys()) if (!present.has(id) && current(id) !== undefined) drop(id);
+      if (!first && sink && now() - lastReconcile >= config.reconcileEverySeconds * 1000) {
+        await listIds(pageQuery(db), read.shape, (ids) => sink.present(ids));
         lastReconcile = now();
         reconciled = true;
       }
-
-      for (const [id, hash] of pending)
-        if (hash === undefined) known.delete(id);
-        else known.set(id, hash);
-      state = { known, cursor: read.cursor ?? state?.cursor, lastReconcile };
+      state = { cursor: read.cursor ?? state?.cursor, lastReconcile, recent };
 
       for (const p of problems.slice(0, LOGGED_PROBLEMS))
         log.warn({ source: name, id: p.id, reason: p.reason }, 'sql source: row skipped');
@@ -229,11 +250,15 @@ export function createSqlSource(
           deletes: deletes.size,
           skipped: problems.length,
           reconciled,
-          contacts: known.size,
         },
         first ? 'sql source: full load' : 'sql source: polled',
       );
-      return { upserts: [...upserts.values()], deletes: first ? [] : [...deletes], complete: first };
+      return {
+        upserts: [...upserts.values()],
+        deletes: first ? [] : [...deletes],
+        complete: first,
+        ...(reconciled ? { reconciled } : {}),
+      };
     } catch (error) {
       // Whatever broke, the next poll starts on a fresh connection from the last good state.
       await session?.close();
@@ -252,9 +277,9 @@ export function createSqlSource(
     name,
     kind: 'sql',
     intervalSeconds: config.intervalSeconds,
-    poll(pages) {
+    poll(sink) {
       // One poll at a time (the timer and a "sync now" may meet): each waits for the one before.
-      const run = () => poll(pages);
+      const run = () => poll(sink);
       const next = queue.then(run, run);
       queue = next.catch(() => {});
       return next;
@@ -268,9 +293,13 @@ export function createSqlSource(
   };
 }
 
-/** Every id the query returns now (rows marked deleted excepted), paged by id. */
-async function listIds(q: PageQuery, shape: RowShape): Promise<Set<string>> {
-  const present = new Set<string>();
+/** Forgets the hashes of rows older than `from` (ms): the next poll will not read them again. */
+function prune(recent: Map<string, Seen>, from: number): void {
+  for (const [id, seen] of recent) if (seen.at !== -1 && seen.at < from) recent.delete(id);
+}
+
+/** Every id the query returns now (rows marked deleted excepted), paged by id, a page at a time. */
+async function listIds(q: PageQuery, shape: RowShape, onPage: (ids: string[]) => void): Promise<void> {
   const { db, dialect, query, pageSize } = q;
   const withDeleted = shape.keys.deleted !== undefined;
   const listed: RowShape = { ...shape, keys: { id: 'id', deleted: withDeleted ? 'deleted' : undefined } };
@@ -282,8 +311,8 @@ async function listIds(q: PageQuery, shape: RowShape): Promise<Set<string>> {
     const columns = `q.id AS id${withDeleted ? ', q.deleted AS deleted' : ''}`;
     const sql = `SELECT ${columns} FROM (${query}) q ${where} ORDER BY q.id LIMIT ${pageSize}`;
     const { rows } = await db.query(sql, params);
-    for (const row of rows) if (!rowDeleted(row, listed)) present.add(rowId(row, listed));
-    if (rows.length < pageSize) return present;
+    onPage(rows.filter((row) => !rowDeleted(row, listed)).map((row) => rowId(row, listed)));
+    if (rows.length < pageSize) return;
     last = rows[rows.length - 1]?.id;
   }
 }

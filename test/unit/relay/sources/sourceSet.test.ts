@@ -140,7 +140,7 @@ describe('a load handed over page by page', () => {
       async poll(hand) {
         polls++;
         if (polls > 1) return { upserts: [], deletes: [], complete: false };
-        for (const page of pages) hand?.(page);
+        for (const page of pages) hand?.upserts(page);
         return { upserts: rest, deletes: [], complete: true };
       },
       async close() {},
@@ -163,6 +163,42 @@ describe('a load handed over page by page', () => {
     const changes = history.page(before, 100);
     expect(changes.deleted).toEqual(['old']);
     expect(set.states()[0]).toMatchObject({ ok: true, contacts: 3, deletions: 1 });
+    await set.close();
+  });
+});
+
+describe('a reconcile', () => {
+  it('removes what the CRM no longer lists, of this source only, and keeps the rest', async () => {
+    let polls = 0;
+    const crm: ContactSource = {
+      name: 'crm',
+      kind: 'test',
+      intervalSeconds: 3600,
+      async poll(sink) {
+        polls++;
+        if (polls === 1)
+          return {
+            upserts: [person('1', '05334979714'), person('2', '05334979715')],
+            deletes: [],
+            complete: true,
+          };
+        sink?.present(['2']);
+        sink?.present(['3']);
+        return { upserts: [person('3', '05334979716')], deletes: [], complete: false, reconciled: true };
+      },
+      async close() {},
+    };
+    const vt = scripted('vt', [{ upserts: [person('1', '02125550100')], deletes: [], complete: true }]);
+    const { set, history } = setOf([crm, vt]);
+    set.start();
+    await set.firstPolls();
+    await set.syncNow('crm');
+    expect(
+      served(history)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['crm:2', 'crm:3', 'vt:1']);
+    expect(set.states()[0]).toMatchObject({ contacts: 2, deletions: 1 });
     await set.close();
   });
 });
