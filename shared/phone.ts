@@ -32,17 +32,8 @@ export function isInternalNumber(raw: string): boolean {
 
 /** E.164 and national form of `raw`, or null when it is internal, empty or not a phone number. */
 export function normalizePhone(raw: string, region: string): NormalizedPhone | null {
-  const text = raw.trim();
-  if (!text || isInternalNumber(text)) return null;
-  let parsed = parse(text, region);
-  // `00` is the international prefix almost everywhere, but not in every region's metadata
-  // (Russia dials 8~10): a `00…` number the region cannot read is read as `+…`.
-  const compact = text.replace(/[\s().-]/g, '');
-  if (!parsed?.isValid() && /^00[1-9]/.test(compact)) {
-    const international = parse(`+${compact.slice(2)}`, region);
-    if (international?.isPossible()) parsed = international;
-  }
-  if (!parsed?.isPossible()) return null;
+  const parsed = parsePhone(raw, region);
+  if (!parsed) return null;
   return {
     e164: parsed.number,
     national: parsed.formatNational(),
@@ -50,6 +41,26 @@ export function normalizePhone(raw: string, region: string): NormalizedPhone | n
     countryCode: parsed.countryCallingCode,
     nsn: parsed.nationalNumber,
   };
+}
+
+/** Only the E.164 key of `raw` (null as for normalizePhone): no national formatting, for indexing. */
+export function phoneKey(raw: string, region: string): string | null {
+  return parsePhone(raw, region)?.number ?? null;
+}
+
+function parsePhone(raw: string, region: string): PhoneNumber | null {
+  const text = raw.trim();
+  if (!text || isInternalNumber(text)) return null;
+  let parsed = parse(text, region);
+  // `00` is the international prefix almost everywhere, but not in every region's metadata
+  // (Russia dials 8~10): a `00…` number the region cannot read is read as `+…`. The prefix is
+  // tested first: validity is the costly check, and most numbers do not start with 00.
+  const compact = text.replace(/[\s().-]/g, '');
+  if (/^00[1-9]/.test(compact) && !parsed?.isValid()) {
+    const international = parse(`+${compact.slice(2)}`, region);
+    if (international?.isPossible()) parsed = international;
+  }
+  return parsed?.isPossible() ? parsed : null;
 }
 
 function parse(text: string, region: string): PhoneNumber | undefined {
@@ -60,8 +71,8 @@ function parse(text: string, region: string): PhoneNumber | undefined {
 export function phoneKeys(phones: readonly string[], region: string): string[] {
   const keys = new Set<string>();
   for (const phone of phones) {
-    const n = normalizePhone(phone, region);
-    if (n) keys.add(n.e164);
+    const key = phoneKey(phone, region);
+    if (key) keys.add(key);
   }
   return [...keys];
 }

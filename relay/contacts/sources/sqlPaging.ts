@@ -47,7 +47,7 @@ export async function readPages(
   }
   let last: Record<string, unknown> | undefined;
   let rows = 0;
-  for (;;) {
+  const pageAfter = (after: Record<string, unknown> | undefined) => {
     const params: unknown[] = [];
     const bind = (value: unknown, cast?: string) => dialect.placeholder(params.push(value), cast);
     const where = ['q.updated_at IS NOT NULL'];
@@ -57,24 +57,36 @@ export async function readPages(
         `q.updated_at >= ${since.time && overlapSeconds > 0 ? dialect.minusSeconds(from, bind(overlapSeconds)) : from}`,
       );
     }
-    if (last && shape) {
-      const t = last[shape.keys.updated_at as string];
-      const id = last[shape.keys.id as string];
+    if (after && shape) {
+      const t = after[shape.keys.updated_at as string];
+      const id = after[shape.keys.id as string];
       const c = shape.updatedAt.cast;
       where.push(
         `(q.updated_at > ${bind(t, c)} OR (q.updated_at = ${bind(t, c)} AND q.id > ${bind(id, shape.id.cast)}))`,
       );
     }
     const sql = `SELECT q.* FROM (${query}) q WHERE ${where.join(' AND ')} ORDER BY q.updated_at, q.id LIMIT ${pageSize}`;
-    const page = await db.query(sql, params);
+    return db.query(sql, params);
+  };
+  let next: Promise<Awaited<ReturnType<typeof pageAfter>>> | undefined = pageAfter(undefined);
+  while (next) {
+    const page = await next;
     shape ??= rowShape(page.columns);
+    next = undefined;
+    if (page.rows.length) last = page.rows[page.rows.length - 1];
+    // The next page is asked for before this one is handled: the database reads it meanwhile.
+    if (page.rows.length >= pageSize) {
+      next = pageAfter(last);
+      // Its failure is seen when it is awaited; a failure in handling this page comes first.
+      next.catch(() => {});
+    }
     for (const row of page.rows) onRow(row, shape);
     onPage?.();
     rows += page.rows.length;
-    if (page.rows.length) last = page.rows[page.rows.length - 1];
-    if (page.rows.length < pageSize) break;
   }
 
+  // The first page always sets it (a query with no rows still has columns).
+  if (!shape) throw new Error("the query's result has no columns");
   let nullUpdatedAt = 0;
   if (!since) {
     const counted = await db.query(`SELECT COUNT(*) AS n FROM (${query}) q WHERE q.updated_at IS NULL`, []);
