@@ -1,5 +1,5 @@
 // The contact feed's history kept in this process, for a relay without a durable store (the
-// embedded default keeps it in SQLite: relay/store/sqliteFeedHistory.ts). Same contract as that
+// embedded default keeps it in its file, behind relay/store/feedHistory.ts). Same contract as that
 // one (relay/store/feedHistory.ts): sequence numbers per change, a cursor gets what came after it.
 import { randomBytes } from 'node:crypto';
 import type { Contact, ContactPage } from '../../shared/contact.ts';

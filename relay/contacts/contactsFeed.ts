@@ -1,6 +1,6 @@
 // Serves the contacts page by page to the extension's sync, incrementally, and answers lookups by
-// phone. The rows and their history live in the store (relay/store/feedHistory.ts: the SQLite file
-// by default, this process without a durable store). They come either from one file or folder
+// phone. The rows and their history live in the store (relay/store/feedHistory.ts: the embedded
+// file by default, this process without a durable store). They come either from one file or folder
 // (re-read when it changes, checked at most once per interval, on demand: an admin can drop in a
 // new export without a restart, and a broken new file keeps the last good one) or from
 // `contacts.sources`, which write into the history themselves (sources/sourceSet.ts).

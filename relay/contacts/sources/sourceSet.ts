@@ -1,5 +1,5 @@
 // Several contact sources as one feed. Each source is polled on its own interval and what it
-// reports goes straight into the feed's history (relay/store/feedHistory.ts: the SQLite file by
+// reports goes straight into the feed's history (relay/store/feedHistory.ts: the embedded file by
 // default), page by page for a large load, so no source's contacts are held in process memory. A
 // failing source keeps its last good contacts in service and reports why. With more than one
 // source, ids are keyed by source (`crm:42`) so two CRMs cannot collide, while `recordId` /
