@@ -2,15 +2,20 @@
 // URL-encoded, and the filled URL must stay on the configured CRM origin, so a caller id or a
 // contact name can never steer the browser elsewhere.
 import type { QueuedCall } from './messages.ts';
+import { normalizePhone } from './phone.ts';
 
 export const PLACEHOLDERS = [
   'contactId',
   'personId',
   'companyId',
   'name',
+  'personName',
   'company',
   'phone',
   'national',
+  'digits',
+  'nsn',
+  'nationalTail',
   'callerId',
   'callId',
   'extension',
@@ -75,9 +80,13 @@ export const SAMPLE_VALUES: TemplateValues = {
   personId: 'P-1',
   companyId: 'C-1',
   name: 'Ayşe Yılmaz',
+  personName: 'Ayşe Yılmaz',
   company: 'Örnek A.Ş.',
   phone: '+905334979714',
   national: '0533 497 97 14',
+  digits: '05334979714',
+  nsn: '5334979714',
+  nationalTail: '497 97 14',
   callerId: '05334979714',
   callId: 'A000001',
   extension: '911',
@@ -93,23 +102,54 @@ export type TemplateCall = Pick<
 
 /**
  * The placeholders' values for a call. For a company `{companyId}` is the company itself and
- * `{personId}` is empty; for a person `{companyId}` is their company.
+ * `{personId}` / `{personName}` are empty; for a person `{companyId}` is their company.
+ *
+ * The number comes in several forms because CRMs store it as it was typed: `{phone}` E.164
+ * (`+905334979714`), `{national}` as dialled at home (`0533 497 97 14`), `{digits}` the same without
+ * spacing (`05334979714`), `{nsn}` without the trunk prefix (`5334979714`, a substring of the E.164
+ * and the digits forms) and `{nationalTail}` the national form after its area code (`497 97 14`, a
+ * substring of the national form with or without `+90`/brackets).
  */
 export function templateValues(call: TemplateCall): TemplateValues {
   const c = call.contact;
+  const person = c?.kind === 'person';
+  // A caller id that is not a phone number is passed through, but only its phone characters: these
+  // values also land inside a CRM's JSON search parameter, where a quote would break it.
+  const national = phoneText(call.national ?? call.callerId);
+  const digits = national.replace(/\D/g, '');
+  const nsn = (call.phone && normalizePhone(call.phone, '')?.nsn) || digits;
   return {
     // The CRM's own ids: with several sources the feed keys them by source (`crm:42`).
     contactId: c?.recordId ?? c?.id,
-    personId: c?.kind === 'person' ? (c.recordId ?? c.id) : undefined,
+    personId: person ? (c.recordId ?? c.id) : undefined,
     companyId: c?.kind === 'company' ? (c.recordId ?? c.id) : (c?.companyRecordId ?? c?.companyId),
     name: c?.name,
+    personName: person ? c.name : undefined,
     company: c?.kind === 'company' ? c.name : c?.company,
     phone: call.phone ?? call.callerId,
-    national: call.national ?? call.callerId,
+    national,
+    digits,
+    nsn,
+    nationalTail: nationalTail(national),
     callerId: call.callerId,
     callId: call.callId,
     extension: call.extension,
     agentId: call.agentId,
     keypress: call.keypress,
   };
+}
+
+function phoneText(text: string): string {
+  return text.replace(/[^0-9+ ()./-]/g, '').trim();
+}
+
+/**
+ * The national form after its first group (`0532 111 22 33` → `111 22 33`, `(201) 555-0123` →
+ * `555-0123`) when at least 7 digits remain; else the whole national form. A substring search for
+ * it finds the number typed with or without trunk prefix, country code or brackets round the area
+ * code, as long as the subscriber part was spaced the usual way.
+ */
+export function nationalTail(national: string): string {
+  const rest = national.replace(/^\S+\s+/, '');
+  return rest !== national && rest.replace(/\D/g, '').length >= 7 ? rest : national;
 }

@@ -126,9 +126,11 @@ describe('vtiger preset', () => {
       deps(withSettings({ unknownAction: 'search' })),
       event({ callId: 'U2', callerId: '05320000000' }),
     );
-    expect(opened[0]).toBe(`${CRM}/index.php?module=Contacts&view=Edit&mobile=%2B905320000000`);
+    expect(opened[0], 'the national form, as the search looks for it').toBe(
+      `${CRM}/index.php?module=Contacts&view=Edit&mobile=0532%20000%2000%2000`,
+    );
     expect(decodeURIComponent(opened[1] ?? '')).toContain(
-      'search_params=[[["mobile","c","0532 000 00 00"]]]',
+      'search_params=[[],[["mobile","c","000 00 00"],["mobile","c","5320000000"],["phone","c","000 00 00"]',
     );
   });
 
