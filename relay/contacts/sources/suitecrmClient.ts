@@ -10,6 +10,10 @@ export interface SuitecrmClientOptions {
   clientId: string;
   clientSecret: string;
   now: () => number;
+  /** Who speaks in messages; `suitecrm source "NAME"` when absent. */
+  label?: string;
+  /** Per request; REQUEST_TIMEOUT_MS when absent. */
+  timeoutMs?: number;
 }
 
 /** An answer of the API other than 2xx, with its status and JSON:API `detail`. */
@@ -21,6 +25,9 @@ export class SuitecrmRefusal extends Error {
     super(message);
   }
 }
+
+/** No answer from the API (down, refused, timed out, cut off): worth trying again later. */
+export class SuitecrmUnreachable extends Error {}
 
 const JSON_API = 'application/vnd.api+json';
 /** Renew a token this long before the server says it expires. */
@@ -45,7 +52,11 @@ export class SuitecrmClient {
   constructor(private readonly o: SuitecrmClientOptions) {}
 
   private where(): string {
-    return `suitecrm source "${this.o.name}"`;
+    return this.o.label ?? `suitecrm source "${this.o.name}"`;
+  }
+
+  private timeoutMs(): number {
+    return this.o.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
   private async send(
@@ -54,13 +65,20 @@ export class SuitecrmClient {
   ): Promise<{ status: number; body: unknown; text: string }> {
     let res: Response;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs()) });
     } catch (err) {
-      throw new Error(
-        `${this.where()}: cannot reach ${new URL(url).origin} (${networkProblem(err)}); check url`,
+      throw new SuitecrmUnreachable(
+        `${this.where()}: cannot reach ${new URL(url).origin} (${problem(err, this.timeoutMs())}); check url`,
       );
     }
-    const text = await res.text().catch(() => '');
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new SuitecrmUnreachable(
+        `${this.where()}: no complete answer from ${new URL(url).origin} (${problem(err, this.timeoutMs())})`,
+      );
+    }
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -92,8 +110,9 @@ export class SuitecrmClient {
       );
     const token = (body as { access_token?: unknown })?.access_token;
     if (status !== 200 || typeof token !== 'string')
-      throw new Error(
+      throw new SuitecrmRefusal(
         `${this.where()}: ${url} answered HTTP ${status} without an access token${body === undefined ? ' (not JSON: is url the SuiteCRM root?)' : ''}${detailOf(body) ? `: ${detailOf(body)}` : ''}`,
+        status,
       );
     const expiresIn = Number((body as { expires_in?: unknown }).expires_in);
     this.token = token;
@@ -102,18 +121,40 @@ export class SuitecrmClient {
 
   /** GET a path relative to `/Api/` (`V8/module/…`, as the API's own relative `links` are). */
   async get(path: string, what: string): Promise<unknown> {
+    return this.authorized(path, what, undefined);
+  }
+
+  /**
+   * POST a JSON:API document to a path relative to `/Api/` (`V8/module`, a record's
+   * `relationships`); answers the body of a 200/201.
+   */
+  async post(path: string, document: unknown, what: string): Promise<unknown> {
+    return this.authorized(path, what, JSON.stringify(document));
+  }
+
+  private async authorized(path: string, what: string, payload: string | undefined): Promise<unknown> {
     if (!this.token || this.o.now() >= this.expiresAt - RENEW_EARLY_MS) await this.renewToken();
     const url = new URL(path, this.o.apiBase).href;
-    const go = () => this.send(url, { headers: { authorization: `Bearer ${this.token}`, accept: JSON_API } });
+    const go = () =>
+      this.send(
+        url,
+        payload === undefined
+          ? { headers: { authorization: `Bearer ${this.token}`, accept: JSON_API } }
+          : {
+              method: 'POST',
+              headers: { authorization: `Bearer ${this.token}`, accept: JSON_API, 'content-type': JSON_API },
+              body: payload,
+            },
+      );
     let answer = await go();
     if (answer.status === 401) {
       await this.renewToken();
       answer = await go();
     }
     const { status, body } = answer;
-    if (status === 200 && body !== undefined) return body;
-    if (status === 200)
-      throw new Error(`${this.where()}: ${what} did not answer JSON (is url the SuiteCRM root?)`);
+    const ok = status === 200 || (payload !== undefined && status === 201);
+    if (ok && body !== undefined) return body;
+    if (ok) throw new Error(`${this.where()}: ${what} did not answer JSON (is url the SuiteCRM root?)`);
     if (status === 404)
       throw new SuitecrmRefusal(
         `${this.where()}: ${what} answered HTTP 404; check url (SuiteCRM 8: add /legacy or set legacy: true)`,
@@ -124,4 +165,10 @@ export class SuitecrmClient {
       status,
     );
   }
+}
+
+function problem(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  return networkProblem(err);
 }

@@ -11,6 +11,10 @@ export interface VtigerClientOptions {
   url: string;
   username: string;
   accessKey: string;
+  /** Who speaks in messages; `vtiger source "NAME"` when absent. */
+  label?: string;
+  /** Per request; REQUEST_TIMEOUT_MS when absent. */
+  timeoutMs?: number;
 }
 
 interface VtigerError {
@@ -33,18 +37,37 @@ export class VtigerRefusal extends Error {
   }
 }
 
+/** No answer from the webservice (down, refused, timed out): worth trying again later. */
+export class VtigerUnreachable extends Error {}
+
+/** The webservice answered an HTTP status other than 2xx. */
+export class VtigerHttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 export class VtigerClient {
   readonly endpoint: string;
   private session: string | undefined;
   /** Bumped at each login, so callers can reload what belongs to a session (user names). */
   sessionNumber = 0;
+  /** The session user's webservice id (`19x1`), from the last login. */
+  userId = '';
 
   constructor(private readonly o: VtigerClientOptions) {
     this.endpoint = /\/webservice\.php$/i.test(o.url) ? o.url : `${o.url}/webservice.php`;
   }
 
   private where(): string {
-    return `vtiger source "${this.o.name}"`;
+    return this.o.label ?? `vtiger source "${this.o.name}"`;
+  }
+
+  private timeoutMs(): number {
+    return this.o.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
   private async request(params: Record<string, string>, post: boolean): Promise<Answer> {
@@ -55,16 +78,27 @@ export class VtigerClient {
         ? await fetch(this.endpoint, {
             method: 'POST',
             body,
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            signal: AbortSignal.timeout(this.timeoutMs()),
           })
-        : await fetch(`${this.endpoint}?${body}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        : await fetch(`${this.endpoint}?${body}`, { signal: AbortSignal.timeout(this.timeoutMs()) });
     } catch (err) {
-      throw new Error(`${this.where()}: cannot reach ${this.endpoint} (${networkProblem(err)}); check url`);
+      throw new VtigerUnreachable(
+        `${this.where()}: cannot reach ${this.endpoint} (${problem(err, this.timeoutMs())}); check url`,
+      );
     }
-    const raw = await res.text().catch(() => '');
+    let raw: string;
+    try {
+      raw = await res.text();
+    } catch (err) {
+      // The answer was cut off (a timeout or a dropped connection while the body came).
+      throw new VtigerUnreachable(
+        `${this.where()}: no complete answer from ${this.endpoint} (${problem(err, this.timeoutMs())})`,
+      );
+    }
     if (!res.ok)
-      throw new Error(
+      throw new VtigerHttpError(
         `${this.where()}: ${this.endpoint} answered HTTP ${res.status} to ${params.operation}; check url and that the webservice is enabled`,
+        res.status,
       );
     let answer: unknown;
     try {
@@ -109,6 +143,7 @@ export class VtigerClient {
     if (typeof session !== 'string' || !session)
       throw new Error(`${this.where()}: login answered no sessionName`);
     this.session = session;
+    this.userId = String((login.result as { userId?: unknown })?.userId ?? '');
     this.sessionNumber++;
   }
 
@@ -121,13 +156,18 @@ export class VtigerClient {
   }
 
   /** An operation with the session; logs in again once when vtiger says the session is gone. */
-  async call(operation: string, params: Record<string, string>, what: string): Promise<unknown> {
+  async call(
+    operation: string,
+    params: Record<string, string>,
+    what: string,
+    post = false,
+  ): Promise<unknown> {
     await this.ensureSession();
-    let answer = await this.request({ operation, sessionName: this.sessionName(), ...params }, false);
+    let answer = await this.request({ operation, sessionName: this.sessionName(), ...params }, post);
     if (!answer.success && SESSION_CODES.test(answer.error.code)) {
       this.session = undefined;
       await this.login();
-      answer = await this.request({ operation, sessionName: this.sessionName(), ...params }, false);
+      answer = await this.request({ operation, sessionName: this.sessionName(), ...params }, post);
     }
     if (!answer.success)
       throw new VtigerRefusal(
@@ -142,6 +182,26 @@ export class VtigerClient {
     const result = await this.call('query', { query: vtql }, what);
     if (!Array.isArray(result)) throw new Error(`${this.where()}: ${what} answered no list of rows`);
     return result as Record<string, unknown>[];
+  }
+
+  /** `create` (a POST: the element can be long); answers the new record with its webservice id. */
+  async create(
+    elementType: string,
+    element: Record<string, unknown>,
+    what: string,
+  ): Promise<Record<string, unknown>> {
+    const result = await this.call('create', { elementType, element: JSON.stringify(element) }, what, true);
+    const id = (result as { id?: unknown })?.id;
+    if (typeof id !== 'string') throw new Error(`${this.where()}: ${what} answered no record id`);
+    return result as Record<string, unknown>;
+  }
+
+  /** `describe` of a module: its fields and `idPrefix` (the `12` of `12x3`). */
+  async describe(elementType: string): Promise<Record<string, unknown>> {
+    const result = await this.call('describe', { elementType }, `describe ${elementType}`);
+    if (typeof result !== 'object' || result === null)
+      throw new Error(`${this.where()}: describe ${elementType} answered nothing`);
+    return result as Record<string, unknown>;
   }
 
   /** True when the record exists; vtiger answers ACCESS_DENIED for a deleted one. */
@@ -162,4 +222,10 @@ export class VtigerClient {
     this.session = undefined;
     await this.request({ operation: 'logout', sessionName: session }, true).catch(() => undefined);
   }
+}
+
+function problem(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  return networkProblem(err);
 }
