@@ -6,9 +6,12 @@ import type { ActionTab } from './tabs.ts';
 
 /** What the probe found in the CRM page (see pageProbe.ts). */
 export interface ProbeResult {
-  /** A form field differs from its default and the form was not submitted since. */
+  /**
+   * A form field differs from its state once the page's own scripts settled (else from its HTML
+   * default), and the form was not submitted since.
+   */
   dirtyForm: boolean;
-  /** The page asks before it is left (`onbeforeunload` or a `beforeunload` listener). */
+  /** The page's `beforeunload` handlers would ask now (not merely that it has some). */
   beforeUnload: boolean;
 }
 

@@ -84,6 +84,24 @@ async function expectOpensStraightAway(b: ExtensionBrowser, callId: string, url:
   return page;
 }
 
+/**
+ * Waits until the unload marker noted the page's settled state (loaded, start-up scripts done, the
+ * DOM quiet): `field` then has a state to be compared with.
+ */
+async function settled(page: Page, field: string) {
+  await page.waitForFunction((selector) => {
+    const marker = (window as unknown as Record<string, { changed(el: Element | null): unknown }>)
+      .__screenpopGuard;
+    return marker?.changed(document.querySelector(selector)) !== undefined;
+  }, field);
+}
+
+const VTIGER = {
+  detail: '/index.php?module=Contacts&view=Detail&record=7&vtiger=detail',
+  quote: '/index.php?module=Quotes&view=Edit&account_id=2&contact_id=7&vtiger=quote',
+  ticket: '/index.php?module=HelpDesk&view=Edit&parent_id=2&contact_id=7&vtiger=ticket',
+};
+
 async function closeCrmTabs(b: ExtensionBrowser) {
   for (const p of b.context.pages()) if (p.url().startsWith(crm.origin)) await p.close();
 }
@@ -213,6 +231,60 @@ describe('with host access to the CRM (the page is probed)', () => {
     const { popup, dialog } = await clickCall(b, 'G-B1');
     await dialog.waitFor();
     expect(await dialog.getAttribute('data-reason')).toBe('dirtyForm');
+    await popup.close();
+    await closeCrmTabs(b);
+  });
+  it('vtiger-like pages read clean after their start-up scripts, and dirty once the agent types', async () => {
+    const { page: detail } = await popTab(b, call('G-A5', '05334979714', '1'));
+    await detail.goto(`${crm.origin}${VTIGER.detail}`);
+    await settled(detail, '#rollupcomments');
+    expect(
+      await detail.$eval('#rollupcomments', (el) => (el as HTMLInputElement).defaultChecked),
+      'the box differs from its HTML default on a page nobody touched',
+    ).toBe(true);
+    const quote = await expectOpensStraightAway(b, 'G-B1', QUOTE_URL(crm.origin));
+
+    await quote.goto(`${crm.origin}${VTIGER.quote}`);
+    await settled(quote, '[name=tax1_group_amount]');
+    expect(await quote.inputValue('[name=tax1_group_amount]'), 'filled by the page after load').toBe('0.00');
+    expect(
+      await quote.evaluate(() => typeof window.onbeforeunload),
+      'the edit view has a beforeunload handler that would not ask',
+    ).toBe('function');
+    const ticket = await expectOpensStraightAway(b, 'G-B1', QUOTE_URL(crm.origin));
+
+    await ticket.goto(`${crm.origin}${VTIGER.ticket}`);
+    await settled(ticket, '[name=ticket_title]');
+    const last = await expectOpensStraightAway(b, 'G-B1', QUOTE_URL(crm.origin));
+
+    await last.goto(`${crm.origin}${VTIGER.ticket}`);
+    await settled(last, '[name=ticket_title]');
+    await last.fill('[name=ticket_title]', 'Printer on fire');
+    const { popup, dialog } = await clickCall(b, 'G-B1');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('data-reason')).toBe('dirtyForm');
+    await popup.close();
+    await closeCrmTabs(b);
+  });
+
+  it('a vtiger edit view whose own handler would ask counts, even when the form diff cannot see it', async () => {
+    const { page } = await popTab(b, call('G-A6', '05334979714', '1'));
+    await page.goto(`${crm.origin}${VTIGER.ticket}`);
+    await settled(page, '[name=ticket_title]');
+    // A picker widget puts the agent's choice into a hidden field (vtiger's reference fields do):
+    // the probe skips hidden fields, but the page's own check sees the change and would ask.
+    await page.evaluate(() => {
+      (document.querySelector('[name=ticket_title]') as HTMLInputElement).form?.append(
+        Object.assign(document.createElement('input'), {
+          type: 'hidden',
+          name: 'comment',
+          value: 'typed in a widget',
+        }),
+      );
+    });
+    const { popup, dialog } = await clickCall(b, 'G-B1');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('data-reason')).toBe('beforeUnload');
     await popup.close();
     await closeCrmTabs(b);
   });
