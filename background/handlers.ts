@@ -142,6 +142,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         token: settings.agentToken,
       });
     },
+    'calls.journal': async ({ callIds }) => {
+      const { settings } = await deps.boot();
+      const base = relayBase(settings.relayUrl);
+      const ids = [...new Set(callIds)].slice(0, 100);
+      if (!base || !settings.agentToken || !ids.length) return { calls: {} };
+      const query = ids.map((id) => `callId=${encodeURIComponent(id)}`).join('&');
+      try {
+        const res = await deps.fetch(`${base}/v1/journal/status?${query}`, {
+          headers: { authorization: `Bearer ${settings.agentToken}` },
+        });
+        // A relay without the journal (older, or 404) simply logs nothing: no row says anything.
+        if (!res.ok) return { calls: {} };
+        const body = (await res.json()) as {
+          calls?: Record<string, { state: 'pending' | 'written' | 'dead'; reason?: string }>;
+        };
+        return { calls: body.calls ?? {} };
+      } catch {
+        return { calls: {} };
+      }
+    },
     'diagnostics.events': async () => {
       const { db } = await deps.boot();
       const [events, notes] = await Promise.all([listTraces(db), listNotes(local)]);

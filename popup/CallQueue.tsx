@@ -7,6 +7,7 @@ import { QueueRow } from './QueueRow.tsx';
 import { QueueToolbar } from './QueueToolbar.tsx';
 import { type CallRow, type QueueFormats, RENDERED_MARK, toCallRow } from './queue.ts';
 import { inFilter, type QueueFilter, queueCounts } from './queueFilters.ts';
+import { useJournal } from './useJournal.ts';
 import { useRowWindow } from './useRowWindow.ts';
 
 interface Props {
@@ -43,6 +44,7 @@ export function CallQueue({ calls, formats, pendingId, onResume, onPick }: Props
   useEffect(() => void performance.mark(RENDERED_MARK), []);
   // Only the rows in view (and a few beyond) are in the page; the others are spacers of their height.
   const { win, topRef, listRef } = useRowWindow(shown);
+  const journal = useJournal(calls);
 
   // The background bumps the queue afterwards, so the refreshed list shows the change.
   const markHandled = (id: string, handled: boolean) => {
@@ -112,6 +114,7 @@ export function CallQueue({ calls, formats, pendingId, onResume, onPick }: Props
                   busy={pendingId === row.id}
                   formatDuration={formats.duration}
                   onResume={onResume}
+                  logged={journal[row.callId]}
                 />
                 {row.others.length > 0 && (
                   <Others others={row.others} busy={pendingId === row.id} onPick={(c) => onPick(row.id, c)} />

@@ -9,11 +9,14 @@ export function QueueRow({
   busy,
   formatDuration,
   onResume,
+  logged,
 }: {
   row: CallRow;
   busy: boolean;
   formatDuration: FormatDuration;
   onResume: (id: string) => void;
+  /** The relay's call journal on this call, when it keeps one. */
+  logged?: { state: 'pending' | 'written' | 'dead'; reason?: string } | undefined;
 }) {
   return (
     <button
@@ -44,6 +47,22 @@ export function QueueRow({
       <span class="c-caller">
         {row.caller ? <span class="name">{row.caller}</span> : <span class="muted">{NO_VALUE}</span>}
         {row.company && <span class="sub">{row.company}</span>}
+        {logged && (
+          <span
+            class={`sub journal journal-${logged.state}`}
+            data-testid="call-logged"
+            data-logged={logged.state}
+            title={logged.reason}
+          >
+            {logged.state === 'written'
+              ? t('journalWritten')
+              : logged.state === 'dead'
+                ? t('journalFailed', [logged.reason ?? ''])
+                : logged.reason
+                  ? t('journalRetrying', [logged.reason])
+                  : t('journalPending')}
+          </span>
+        )}
         {row.routedKey && (
           <span class="sub routed" data-testid="call-routed" data-routed={row.routedKey}>
             {t(row.routedKey)}

@@ -171,6 +171,14 @@ export interface MessageMap {
     req: undefined;
     res: { connection: ConnectionStatus; sync: SyncStatus; notice?: ResyncNotice };
   };
+  /**
+   * Whether these calls were logged in the CRM by the relay's call journal (ended calls only);
+   * calls the relay does not journal are left out.
+   */
+  'calls.journal': {
+    req: { callIds: string[] };
+    res: { calls: Record<string, { state: 'pending' | 'written' | 'dead'; reason?: string }> };
+  };
   /** The agent read the resync notice. */
   'notice.dismiss': { req: undefined; res: { ok: boolean } };
   'contacts.sync': { req: undefined; res: SyncStatus };

@@ -12,6 +12,7 @@ import { type AgentView, sortAgents, validateAdminToken } from './adminModel.ts'
 import { ConnectionsPanel } from './ConnectionsPanel.tsx';
 import { ContactSourcesPanel } from './ContactSourcesPanel.tsx';
 import { CsvPanel } from './CsvPanel.tsx';
+import { JournalPanel } from './JournalPanel.tsx';
 import { MappingTable } from './MappingTable.tsx';
 import { TokensPanel } from './TokensPanel.tsx';
 import './admin.css';
@@ -172,6 +173,7 @@ export function AdminSection() {
           <TokensPanel client={client} agents={agents} onChanged={() => onChanged()} />
           <ConnectionsPanel client={client} />
           <ContactSourcesPanel client={client} />
+          <JournalPanel client={client} />
           <CsvPanel client={client} onChanged={() => onChanged()} />
         </>
       )}

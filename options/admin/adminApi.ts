@@ -11,6 +11,9 @@ import type {
   ImportSummary,
   IssuedToken,
 } from '../../shared/wire/adminApi.ts';
+import type { JournalEntry, JournalList } from '../../shared/wire/journal.ts';
+
+export type { JournalEntry, JournalList };
 
 export interface AdminError {
   /** `_locales` key of what went wrong. */
@@ -133,6 +136,17 @@ export function adminClient(base: string, adminToken: string, fetchFn: Fetch) {
     async syncContactSource(name: string): Promise<Result<ContactSourceState[]>> {
       const path = `/v1/admin/contact-sources/${encodeURIComponent(name)}/sync`;
       return pick(await call<ContactSourceList>('POST', path), 'sources');
+    },
+    /** The call journal: writers, queue and recent records, newest first. */
+    journal(): Promise<Result<JournalList>> {
+      return call('GET', '/v1/admin/journal?limit=50');
+    },
+    /** Queues a failed record again, due now. */
+    async retryJournal(key: string, writer: string): Promise<Result<JournalEntry>> {
+      return pick(
+        await call<{ entry: JournalEntry }>('POST', '/v1/admin/journal/retry', { json: { key, writer } }),
+        'entry',
+      );
     },
   };
 }

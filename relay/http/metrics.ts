@@ -127,6 +127,46 @@ export class Metrics {
     );
   }
 
+  /** Call journal: records written and failed per writer, and the outbox's state. */
+  readonly journalWrites = new Counter({
+    name: 'screenpop_journal_writes_total',
+    help: 'Call journal: attempts to write a record to a CRM, by writer and outcome (written, retry, dead).',
+    labelNames: ['writer', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  trackJournal(
+    read: () => { pending: number; dead: number; oldestPendingAt?: number },
+    now: () => number,
+  ): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'screenpop_journal_queued',
+      help: 'Call journal: records waiting to be written (pending, with retries).',
+      registers,
+      collect() {
+        this.set(read().pending);
+      },
+    });
+    new Gauge({
+      name: 'screenpop_journal_dead',
+      help: 'Call journal: records that failed for good, waiting for an admin (dead-letter list).',
+      registers,
+      collect() {
+        this.set(read().dead);
+      },
+    });
+    new Gauge({
+      name: 'screenpop_journal_oldest_pending_seconds',
+      help: 'Call journal: age of the oldest record not written yet (0 when none).',
+      registers,
+      collect() {
+        const oldest = read().oldestPendingAt;
+        this.set(oldest === undefined ? 0 : Math.max(0, (now() - oldest) / 1000));
+      },
+    });
+  }
+
   /** The exposition text: this app's metrics and the process's. */
   render(): Promise<string> {
     return Registry.merge([processMetrics(), this.registry]).metrics();

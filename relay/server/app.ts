@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { HEARTBEAT_MS } from '../../shared/protocol.ts';
 import { registerAdminRoutes } from '../admin/adminRoutes.ts';
 import { registerContactSourcesRoutes } from '../admin/contactSourcesRoutes.ts';
+import { registerJournalRoutes } from '../admin/journalRoutes.ts';
 import { registerPairingRoute } from '../admin/pairingRoute.ts';
 import { type AgentDirectory, ManagedAgentDirectory } from '../agents/agentDirectory.ts';
 import { decorateAgentRequests } from '../agents/agentRequest.ts';
@@ -25,6 +26,7 @@ import type { TrustProxy } from '../http/trustProxy.ts';
 import { AJV_OPTIONS, schemaErrorFormatter } from '../http/validation.ts';
 import { createCallPipeline } from '../ingest/callPipeline.ts';
 import { registerIngest } from '../ingest/registerIngest.ts';
+import type { JournalWriter } from '../journal/journalTypes.ts';
 import { MemoryAgentStore, seedState } from '../store/agentStore.ts';
 import { type CallStores, createCallStores } from '../store/createStores.ts';
 import type { EventLog } from '../store/eventLog.ts';
@@ -33,6 +35,7 @@ import type { RelayConfig } from './config.ts';
 import { setUpContacts } from './contactsSetup.ts';
 import { registerDemoCrm } from './demoCrm.ts';
 import { registerHealth } from './health.ts';
+import { setUpJournal } from './journalSetup.ts';
 import { METRICS_SCHEMA, registerOpenApi } from './openApi.ts';
 
 export interface AppDeps {
@@ -57,6 +60,10 @@ export interface AppDeps {
   authTimeoutMs?: number;
   /** Overrides `delivery.longPollMs`, so tests need not wait 25 s for an empty poll. */
   longPollMs?: number;
+  /** The call journal's writers, instead of those the config names (tests). */
+  journalWriters?: JournalWriter[];
+  /** The first retry's wait (doubling after), instead of 1 s (tests). */
+  journalRetryBaseMs?: number;
 }
 
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -101,6 +108,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
   const { feed, sources, moved } = setUpContacts(app, config, { clock, metrics, stores });
 
+  const journal = setUpJournal(app, config, {
+    stores,
+    eventLog,
+    agents,
+    feed,
+    clock,
+    metrics,
+    ...(deps.journalWriters ? { writers: deps.journalWriters } : {}),
+    ...(deps.journalRetryBaseMs ? { retryBaseMs: deps.journalRetryBaseMs } : {}),
+  });
   const pipeline = createCallPipeline({ eventLog, metrics, agents, clock });
   const presence = deps.presence ?? (stores as CallStores).presence;
 
@@ -136,6 +153,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (agents instanceof ManagedAgentDirectory) {
       registerAdminRoutes(api, { adminToken: config.adminToken, agents, presence, clock });
       registerContactSourcesRoutes(api, { adminToken: config.adminToken, sources });
+      registerJournalRoutes(api, { adminToken: config.adminToken, journal, agents });
       registerPairingRoute(api, { agents, clock, limits });
     }
     api.get('/metrics', { schema: METRICS_SCHEMA }, async (_request, reply) =>

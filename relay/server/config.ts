@@ -10,6 +10,7 @@ import { ConfigError, fail, integer, object, secret, text } from '../http/config
 import { type Limits, parseLimits } from '../http/limits.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/trustProxy.ts';
 import { type IngestConfig, parseIngestConfig } from '../ingest/pbxSources.ts';
+import { type JournalSettings, parseJournal } from '../journal/journalConfig.ts';
 import { parseStoreConfig, STORE_FIELDS, type StoreSettings } from '../store/storeConfig.ts';
 
 export type { AgentConfig };
@@ -26,6 +27,8 @@ export interface RelayConfig {
   contacts: ContactsSource | null;
   /** `contacts.sources`: files, SQL databases and CRM APIs polled on their own intervals; null when not used. */
   contactSources: SourceConfig[] | null;
+  /** `journal`: calls written back into the CRM; null when not configured. */
+  journal: JournalSettings | null;
   /**
    * Absolute path of the JSON file holding the agents (mapping and token hashes) in embedded mode.
    * `agents` above only seed it when it does not exist yet; after that it is the source of truth.
@@ -49,6 +52,7 @@ const TOP_LEVEL = new Set<string>([
   'agents',
   'contacts',
   'demoCrm',
+  'journal',
   'delivery',
   'limits',
 ]);
@@ -81,6 +85,7 @@ export function parseConfig(
     agents,
     contacts: null,
     contactSources: null,
+    journal: null,
     demoCrm: false,
     store: parseStoreConfig(c, baseDir),
     delivery,
@@ -100,6 +105,7 @@ export function parseConfig(
           ? { file: resolve(baseDir, text(contacts.file, 'contacts.file', 4096)) }
           : { dir: resolve(baseDir, text(contacts.dir, 'contacts.dir', 4096)) };
   }
+  if (c.journal !== undefined) config.journal = parseJournal(c.journal, baseDir, env);
   if (c.demoCrm !== undefined) {
     if (typeof c.demoCrm !== 'boolean') fail('demoCrm', 'must be true or false');
     config.demoCrm = c.demoCrm;

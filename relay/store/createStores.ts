@@ -9,6 +9,7 @@ import type { AgentStore } from './agentStore.ts';
 import { type EventLog, MemoryEventLog } from './eventLog.ts';
 import type { FeedHistory } from './feedHistory.ts';
 import { FileAgentStore } from './fileAgentStore.ts';
+import { type JournalStore, MemoryJournalStore, SqliteJournalStore } from './journalStore.ts';
 import { MemoryPresence, type Presence } from './presence.ts';
 import { RedisAgentStore } from './redisAgentStore.ts';
 import { RedisEventLog } from './redisEventLog.ts';
@@ -32,6 +33,11 @@ export interface CallStores {
    * keeps them in this process). Phone keys are read in `region`.
    */
   contactHistory(region: string, maxVersions?: number): FeedHistory | undefined;
+  /**
+   * The call journal's calls and outbox, once open: the file in SQLite mode; this process in
+   * memory and Redis mode (a Redis outbox shared by instances is not built yet).
+   */
+  journal(): JournalStore;
   /** Connects what needs a connection; the app calls it before it listens. */
   open(): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +50,7 @@ export function createCallStores(
   const onListenerError = (err: unknown) => deps.log.error({ err }, 'event log subscriber failed');
   const { retention } = settings;
   const now = () => deps.clock.now();
+  const memoryJournal = new MemoryJournalStore();
   if (settings.kind === 'memory') {
     return {
       kind: 'memory',
@@ -57,6 +64,7 @@ export function createCallStores(
       }),
       presence: new MemoryPresence(),
       contactHistory: () => undefined,
+      journal: () => memoryJournal,
       open: async () => {},
       close: async () => {},
     };
@@ -65,6 +73,7 @@ export function createCallStores(
     let eventLog: SqliteEventLog | null = null;
     let db: Db | null = null;
     let feed: SqliteFeedHistory | undefined;
+    let journal: SqliteJournalStore | undefined;
     // Opened in open(), not here: a file that cannot be opened is a start-up error, not a throw
     // from the app factory.
     const lazy: EventLog = {
@@ -90,6 +99,11 @@ export function createCallStores(
         feed ??= new SqliteFeedHistory(db, region, maxVersions);
         return feed;
       },
+      journal() {
+        if (!db) throw new Error('store: the SQLite file is not open yet');
+        journal ??= new SqliteJournalStore(db);
+        return journal;
+      },
       async open() {
         db = openDb(settings.sqlitePath);
         eventLog = new SqliteEventLog({ db, retention, now, onListenerError });
@@ -100,6 +114,7 @@ export function createCallStores(
         eventLog = null;
         db = null;
         feed = undefined;
+        journal = undefined;
       },
     };
   }
@@ -129,6 +144,7 @@ export function createCallStores(
     eventLog,
     presence,
     contactHistory: () => undefined,
+    journal: () => memoryJournal,
     async open() {
       await eventLog.connect();
       deps.log.info({ prefix: redis.prefix }, 'event log: Redis Streams');

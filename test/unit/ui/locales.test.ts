@@ -65,6 +65,7 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
   all: [
     'extName',
     'sectionCrm',
+    'adminColWriter',
     'fieldErrorLine',
     'textDir',
     'labelCrmPreset',
