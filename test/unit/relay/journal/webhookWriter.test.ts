@@ -4,14 +4,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifySignature } from '../../../../relay/ingest/signature.ts';
+import { sign, verifySignature } from '../../../../relay/ingest/signature.ts';
 import type {
   JournalRecord,
   JournalWriter,
   WriterConfigBase,
 } from '../../../../relay/journal/journalTypes.ts';
 import { WriteError } from '../../../../relay/journal/journalTypes.ts';
-import { createWebhookWriter, webhookWriterKind } from '../../../../relay/journal/writers/webhookWriter.ts';
+import {
+  createWebhookWriter,
+  signBody,
+  webhookWriterKind,
+} from '../../../../relay/journal/writers/webhookWriter.ts';
 import { type FakeWebhook, startFakeWebhook } from '../../../fixtures/crm/fakeWebhook.ts';
 
 const SECRET = 'wEbHoOkSeCrEt-0123456789';
@@ -168,6 +172,11 @@ describe('webhook writer', () => {
       }).ok,
       'a receiver with another secret must refuse the request',
     ).toBe(false);
+  });
+
+  it('signs exactly as ingest/signature.ts does', () => {
+    const body = '{"type":"call","callerId":"0532 111 22 33"}';
+    expect(signBody(SECRET, '1796325097', body)).toBe(sign(SECRET, '1796325097', body));
   });
 
   it('sends the record a receiver needs, and nothing internal', async () => {
