@@ -16,7 +16,6 @@ import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import { agentOf, requireAgent } from '../agents/agentRequest.ts';
 import { sendError } from '../http/httpErrors.ts';
 import { ADMIN_AUTH, AGENT_AUTH, refusals } from '../http/routeDocs.ts';
-import type { JournalCall } from '../journal/callTracker.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { JournalRecord } from '../journal/journalTypes.ts';
 import type { OutboxEntry, OutboxStatus } from '../store/journalStore.ts';
@@ -89,7 +88,7 @@ export function registerJournalRoutes(
     scope.get('/v1/admin/journal', { schema: SCHEMAS.list }, async (request) => {
       const q = request.query as { status?: OutboxStatus; limit?: number };
       if (!journal) return { configured: false, writers: [], pending: 0, dead: 0, entries: [] };
-      const stats = journal.stats();
+      const stats = await journal.stats();
       return {
         configured: true,
         writers: journal.writers.map((w) => ({ name: w.name, kind: w.kind })),
@@ -98,12 +97,14 @@ export function registerJournalRoutes(
         ...(stats.oldestPendingAt === undefined
           ? {}
           : { oldestPendingSeconds: Math.max(0, (Date.now() - stats.oldestPendingAt) / 1000) }),
-        entries: journal.list({ ...(q.status ? { status: q.status } : {}), limit: q.limit ?? 100 }).map(view),
+        entries: (
+          await journal.list({ ...(q.status ? { status: q.status } : {}), limit: q.limit ?? 100 })
+        ).map(view),
       };
     });
     scope.post('/v1/admin/journal/retry', { schema: SCHEMAS.retry }, async (request, reply) => {
       const { key, writer } = request.body as { key: string; writer: string };
-      const entry = journal?.retry(key, writer);
+      const entry = await journal?.retry(key, writer);
       if (!entry)
         return sendError(reply, 404, {
           error: 'not-found',
@@ -125,14 +126,14 @@ export function registerJournalRoutes(
         const calls: Record<string, CallJournalState> = {};
         if (!journal) return { calls };
         for (const callId of ids) {
-          const tracked = journal.call(callId) as JournalCall | undefined;
+          const tracked = await journal.call(callId);
           const mine =
             tracked &&
             (tracked.extensions.some((x) => agent.extensions.includes(x)) ||
               tracked.agentIds.some((x) => agent.agentIds.includes(x)) ||
               tracked.routedTo.includes(agent.user));
           if (!mine) continue;
-          const entries = journal.list({ callIds: [callId], limit: 50 });
+          const entries = await journal.list({ callIds: [callId], limit: 50 });
           if (!entries.length) {
             calls[callId] = { state: 'pending' };
             continue;

@@ -2,9 +2,8 @@
 // ended and how. A call ends with `hangup` or `missed` (or `busy`), or, for a PBX that never says
 // (Logo CRM's webhook), `endAfterSeconds` after its last event.
 import type { CallEvent } from '../../shared/callEvent.ts';
-import type { TrackedCall } from '../store/journalStore.ts';
 
-export interface JournalCall extends TrackedCall {
+export interface JournalCall {
   callId: string;
   source: string;
   direction: 'inbound' | 'outbound' | 'internal';
@@ -76,4 +75,12 @@ export function mergeEvent(
     call.endedAt = at;
   }
   return { call, ended: end !== undefined };
+}
+
+/** The call its events (in log order) make. */
+export function mergeAll(events: readonly CallEvent[]): JournalCall {
+  let call: JournalCall | undefined;
+  for (const event of events) call = mergeEvent(call, event).call;
+  if (!call) throw new Error('journal: a call without events');
+  return call;
 }

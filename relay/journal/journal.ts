@@ -8,8 +8,8 @@ import type { AgentDirectory } from '../agents/agentDirectory.ts';
 import type { ContactsFeed } from '../contacts/contactsFeed.ts';
 import type { Clock } from '../http/clock.ts';
 import type { Metrics } from '../http/metrics.ts';
-import type { JournalStore, OutboxEntry, OutboxStatus } from '../store/journalStore.ts';
-import { type JournalCall, mergeEvent } from './callTracker.ts';
+import type { JournalStore, ListOptions, OutboxEntry, OutboxStats } from '../store/journalStore.ts';
+import { type JournalCall, mergeAll } from './callTracker.ts';
 import type { JournalSettings } from './journalConfig.ts';
 import { buildRecords } from './journalRecords.ts';
 import { type JournalLog, type JournalRecord, type JournalWriter, WriteError } from './journalTypes.ts';
@@ -30,6 +30,8 @@ export interface JournalDeps {
 }
 
 const BATCH = 20;
+/** A claimed record is another instance's to take again after this long (a write takes ≤ 30 s). */
+const LEASE_MS = 120_000;
 const KEEP_DONE_MS = 7 * 86_400_000;
 
 /** The wait before attempt `attempts + 1`: 2, 4, 8 … seconds (with a 1 s base), at most 10 minutes. */
@@ -41,9 +43,12 @@ export class Journal {
   private store: JournalStore | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<void> | undefined;
-  /** Events merged while the store was not open yet, or while a tick ran (kept in order). */
+  /** Events that came before the store was open. */
   private readonly waiting: CallEvent[] = [];
+  /** The chain of events being stored. */
+  private adding: Promise<unknown> = Promise.resolve();
   private lastPrune = 0;
+  private lastStats: OutboxStats = { pending: 0, dead: 0 };
 
   constructor(private readonly deps: JournalDeps) {}
 
@@ -55,7 +60,7 @@ export class Journal {
     this.store = this.deps.store();
     for (const event of this.waiting.splice(0)) this.track(event);
     this.deps.metrics?.trackJournal(
-      () => this.opened().stats(),
+      () => this.lastStats,
       () => this.deps.clock.now(),
     );
     this.timer = setInterval(() => void this.tick(), tickMs);
@@ -65,10 +70,11 @@ export class Journal {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await this.adding;
     await Promise.all(this.deps.writers.map((w) => w.close().catch(() => {})));
   }
 
-  /** Every appended call event (the event log's subscriber). */
+  /** Every appended call event (the event log's subscriber, on every instance). */
   onEvent(event: CallEvent): void {
     if (!this.store) this.waiting.push(event);
     else this.track(event);
@@ -76,32 +82,36 @@ export class Journal {
 
   /** Ends what is due and writes what is queued; one at a time. */
   tick(): Promise<void> {
-    this.running ??= this.work().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.work()
+      .catch((err: unknown) => this.deps.log.error({ err }, 'journal: a round failed (the store?)'))
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 
-  list(options: { status?: OutboxStatus; callIds?: readonly string[]; limit: number }): OutboxEntry[] {
+  async list(options: ListOptions): Promise<OutboxEntry[]> {
     return this.opened().list(options);
   }
 
-  stats() {
-    return this.opened().stats();
+  async stats(): Promise<OutboxStats> {
+    this.lastStats = await this.opened().stats();
+    return this.lastStats;
   }
 
-  /** The call as tracked (its extensions say whose it is), finished or not. */
-  call(callId: string): JournalCall | undefined {
-    return this.opened().call(callId)?.call as JournalCall | undefined;
+  /** The call as merged from its events (its extensions say whose it is), finished or not. */
+  async call(callId: string): Promise<JournalCall | undefined> {
+    const found = await this.opened().callEvents(callId);
+    return found?.events.length ? mergeAll(found.events) : undefined;
   }
 
   /** Puts a dead (or pending) record back in the queue, due now: the admin's "retry". */
-  retry(key: string, writer: string): OutboxEntry | undefined {
+  async retry(key: string, writer: string): Promise<OutboxEntry | undefined> {
     const store = this.opened();
-    const entry = store.entry(key, writer);
+    const entry = await store.entry(key, writer);
     if (!entry || entry.status === 'written') return entry;
     const again: OutboxEntry = { ...entry, status: 'pending', attempts: 0, nextAt: this.deps.clock.now() };
-    store.update(again);
+    await store.update(again);
     void this.tick();
     return again;
   }
@@ -111,31 +121,36 @@ export class Journal {
     return this.store;
   }
 
+  /** Stored in arrival order (a chain), so the round that ends a call sees every event before it. */
   private track(event: CallEvent): void {
     const store = this.opened();
-    const known = store.call(event.callId);
-    // A late event of a finished call (a second hangup, a retried webhook) changes nothing.
-    if (known?.finished) return;
-    const { call } = mergeEvent(known?.call as JournalCall | undefined, event);
-    store.saveCall(call);
+    this.adding = this.adding
+      .then(() => store.addEvent(event))
+      .catch((err: unknown) =>
+        this.deps.log.error({ err, callId: event.callId }, 'journal: could not keep an event'),
+      );
   }
 
   private async work(): Promise<void> {
     const store = this.opened();
+    await this.adding;
     const now = this.deps.clock.now();
     const { settleSeconds, endAfterSeconds } = this.deps.settings;
-    for (const tracked of store.staleCalls(now - settleSeconds * 1000, 200)) {
-      const call = tracked as JournalCall;
+    for (const callId of await store.staleCalls(now - settleSeconds * 1000, 200)) {
+      const found = await store.callEvents(callId);
+      if (!found || found.finished || !found.events.length) continue;
+      const call = mergeAll(found.events);
       if (call.end === undefined && call.lastAt > now - endAfterSeconds * 1000) continue;
       await this.finish(call).catch((err: unknown) =>
-        this.deps.log.error({ err, callId: call.callId }, 'journal: could not queue the records of a call'),
+        this.deps.log.error({ err, callId }, 'journal: could not queue the records of a call'),
       );
     }
-    for (const entry of store.due(now, BATCH)) await this.write(entry);
+    for (const entry of await store.claimDue(now, BATCH, LEASE_MS)) await this.write(entry);
     if (now - this.lastPrune > 3_600_000) {
       this.lastPrune = now;
-      store.prune(now - KEEP_DONE_MS);
+      await store.prune(now - KEEP_DONE_MS);
     }
+    await this.stats();
   }
 
   private async finish(call: JournalCall): Promise<void> {
@@ -163,7 +178,7 @@ export class Journal {
         createdAt: now,
       })),
     );
-    if (this.opened().finish(call.callId, entries) && records.length)
+    if ((await this.opened().finish(call.callId, entries)) && records.length)
       this.deps.log.info(
         { callId: call.callId, status: records[0]?.status, records: entries.length },
         'journal: call queued for the CRM',
@@ -184,7 +199,7 @@ export class Journal {
     try {
       const result = await writer.write(entry.record as JournalRecord);
       const done = this.deps.clock.now();
-      store.update({
+      await store.update({
         ...entry,
         status: 'written',
         attempts: entry.attempts + 1,
@@ -201,7 +216,7 @@ export class Journal {
       const attempts = entry.attempts + 1;
       const dead = !retryable || attempts >= this.deps.settings.maxAttempts;
       const message = error instanceof Error ? error.message : String(error);
-      store.update({
+      await store.update({
         ...entry,
         status: dead ? 'dead' : 'pending',
         attempts,

@@ -13,6 +13,7 @@ import { type JournalStore, MemoryJournalStore, SqliteJournalStore } from './jou
 import { MemoryPresence, type Presence } from './presence.ts';
 import { RedisAgentStore } from './redisAgentStore.ts';
 import { RedisEventLog } from './redisEventLog.ts';
+import { RedisJournalStore } from './redisJournalStore.ts';
 import { type RedisMetrics, redisMetrics } from './redisMetrics.ts';
 import { RedisPresence } from './redisPresence.ts';
 import { SqliteAgentStore } from './sqliteAgentStore.ts';
@@ -34,8 +35,8 @@ export interface CallStores {
    */
   contactHistory(region: string, maxVersions?: number): FeedHistory | undefined;
   /**
-   * The call journal's calls and outbox, once open: the file in SQLite mode; this process in
-   * memory and Redis mode (a Redis outbox shared by instances is not built yet).
+   * The call journal's calls and outbox, once open: the file in SQLite mode, Redis (shared by
+   * every instance) in Redis mode, this process in memory mode.
    */
   journal(): JournalStore;
   /** Connects what needs a connection; the app calls it before it listens. */
@@ -139,12 +140,13 @@ export function createCallStores(
     },
   });
   counted = deps.metrics && redisMetrics(deps.metrics, () => eventLog.connected());
+  const redisJournal = new RedisJournalStore(redis.url, redis.prefix);
   return {
     kind: 'redis',
     eventLog,
     presence,
     contactHistory: () => undefined,
-    journal: () => memoryJournal,
+    journal: () => redisJournal,
     async open() {
       await eventLog.connect();
       deps.log.info({ prefix: redis.prefix }, 'event log: Redis Streams');
@@ -152,6 +154,7 @@ export function createCallStores(
     async close() {
       await presence.shutdown();
       await eventLog.close();
+      await redisJournal.close();
     },
   };
 }

@@ -1,17 +1,14 @@
-// Where the call journal keeps its state (relay/journal/): the calls under way, merged event by
-// event until they end, and the outbox of records to write to the CRMs. A record is in the outbox
-// (keyed by its idempotency key and writer) before any writer sees it, and a call is marked
-// finished in the same step, so a restart neither loses a record nor queues one twice. The
-// embedded file keeps both across restarts; memory mode (tests) in this process only.
+// Where the call journal keeps its state (relay/journal/): each call's events until it ends, and
+// the outbox of records to write to the CRMs. The events are stored, not a merged call, so several
+// relay instances (Redis mode, where every instance sees every event) add them without a lost
+// update; the journal merges them when it decides. A call is marked finished in the same step that
+// queues its records (keyed by idempotency key and writer), so neither a restart nor a second
+// instance queues a record twice; a due record is claimed with a lease, so only one instance
+// writes it at a time. SQLite keeps all of it in the embedded file; memory mode (tests) in this
+// process; Redis mode in Redis (redisJournalStore.ts).
+import type { CallEvent } from '../../shared/callEvent.ts';
+import type { Awaitable } from './eventLog.ts';
 import type { Db } from './sqliteDb.ts';
-
-/** A call as the journal has merged it so far (the journal decides the fields). */
-export interface TrackedCall {
-  callId: string;
-  /** ms of its last event, for ending calls the PBX never reports ended. */
-  lastAt: number;
-  [field: string]: unknown;
-}
 
 export type OutboxStatus = 'pending' | 'written' | 'dead';
 
@@ -39,50 +36,77 @@ export interface OutboxStats {
   oldestPendingAt?: number;
 }
 
+export interface ListOptions {
+  status?: OutboxStatus;
+  callIds?: readonly string[];
+  limit: number;
+}
+
 export interface JournalStore {
-  /** The call as tracked so far (finished calls too, so a late event does not start it again). */
-  call(callId: string): { call: TrackedCall; finished: boolean } | undefined;
-  saveCall(call: TrackedCall): void;
-  /** Calls not finished whose last event is older than `before` (ms). */
-  staleCalls(before: number, limit: number): TrackedCall[];
+  /** Adds a call event (by its id, once); nothing when the call is finished already. */
+  addEvent(event: CallEvent): Awaitable<void>;
+  /** The call's events in id order, and whether it is finished. */
+  callEvents(callId: string): Awaitable<{ events: CallEvent[]; finished: boolean } | undefined>;
+  /** Calls not finished whose last event (`at`) is older than `before` (ms). */
+  staleCalls(before: number, limit: number): Awaitable<string[]>;
   /** Marks the call finished and queues its entries, in one step; false when it was finished already. */
-  finish(callId: string, entries: readonly OutboxEntry[]): boolean;
-  /** Pending entries due at `now`, oldest first. */
-  due(now: number, limit: number): OutboxEntry[];
-  update(entry: OutboxEntry): void;
-  entry(key: string, writer: string): OutboxEntry | undefined;
+  finish(callId: string, entries: readonly OutboxEntry[]): Awaitable<boolean>;
+  /**
+   * Pending entries due at `now`, oldest first, each claimed for `leaseMs`: another instance (or
+   * this one after a crash) gets it again only once the lease ran out.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Awaitable<OutboxEntry[]>;
+  update(entry: OutboxEntry): Awaitable<void>;
+  entry(key: string, writer: string): Awaitable<OutboxEntry | undefined>;
   /** Newest first; of these calls only when given. */
-  list(options: { status?: OutboxStatus; callIds?: readonly string[]; limit: number }): OutboxEntry[];
-  stats(): OutboxStats;
+  list(options: ListOptions): Awaitable<OutboxEntry[]>;
+  stats(): Awaitable<OutboxStats>;
   /** Forgets finished calls and written entries older than `before` (ms). */
-  prune(before: number): void;
+  prune(before: number): Awaitable<void>;
+  close?(): Promise<void>;
+}
+
+const byId = (a: CallEvent, b: CallEvent) => compareIds(a.id, b.id);
+
+/** Event ids `EPOCH.SEQ` in log order (within one epoch the sequence decides). */
+export function compareIds(a: string, b: string): number {
+  const [ea = '', sa = '0'] = a.split('.');
+  const [eb = '', sb = '0'] = b.split('.');
+  return ea === eb ? Number(sa) - Number(sb) : ea < eb ? -1 : 1;
 }
 
 export class MemoryJournalStore implements JournalStore {
-  private readonly calls = new Map<string, { call: TrackedCall; finished: boolean }>();
+  private readonly calls = new Map<
+    string,
+    { events: Map<string, CallEvent>; lastAt: number; finished: boolean }
+  >();
   private readonly outbox = new Map<string, OutboxEntry>();
 
-  call(callId: string) {
-    const held = this.calls.get(callId);
-    return held && { call: structuredClone(held.call), finished: held.finished };
+  addEvent(event: CallEvent): void {
+    let call = this.calls.get(event.callId);
+    if (!call) this.calls.set(event.callId, (call = { events: new Map(), lastAt: 0, finished: false }));
+    if (call.finished) return;
+    call.events.set(event.id, structuredClone(event));
+    call.lastAt = Math.max(call.lastAt, Date.parse(event.at));
   }
 
-  saveCall(call: TrackedCall): void {
-    const held = this.calls.get(call.callId);
-    this.calls.set(call.callId, { call: structuredClone(call), finished: held?.finished ?? false });
+  callEvents(callId: string) {
+    const call = this.calls.get(callId);
+    return call && { events: [...call.events.values()].sort(byId), finished: call.finished };
   }
 
-  staleCalls(before: number, limit: number): TrackedCall[] {
-    return [...this.calls.values()]
-      .filter((c) => !c.finished && c.call.lastAt < before)
+  staleCalls(before: number, limit: number): string[] {
+    return [...this.calls]
+      .filter(([, c]) => !c.finished && c.lastAt < before)
       .slice(0, limit)
-      .map((c) => structuredClone(c.call));
+      .map(([id]) => id);
   }
 
   finish(callId: string, entries: readonly OutboxEntry[]): boolean {
-    const held = this.calls.get(callId);
-    if (held?.finished) return false;
-    if (held) held.finished = true;
+    const call = this.calls.get(callId);
+    if (call?.finished) return false;
+    if (call) call.finished = true;
+    else this.calls.set(callId, { events: new Map(), lastAt: 0, finished: true });
     for (const e of entries) {
       const id = `${e.key}\u0000${e.writer}`;
       if (!this.outbox.has(id)) this.outbox.set(id, structuredClone(e));
@@ -90,12 +114,13 @@ export class MemoryJournalStore implements JournalStore {
     return true;
   }
 
-  due(now: number, limit: number): OutboxEntry[] {
-    return [...this.outbox.values()]
+  claimDue(now: number, limit: number, leaseMs: number): OutboxEntry[] {
+    const due = [...this.outbox.values()]
       .filter((e) => e.status === 'pending' && e.nextAt <= now)
       .sort((a, b) => a.nextAt - b.nextAt)
-      .slice(0, limit)
-      .map((e) => structuredClone(e));
+      .slice(0, limit);
+    for (const e of due) e.nextAt = now + leaseMs;
+    return due.map((e) => structuredClone({ ...e, nextAt: now }));
   }
 
   update(entry: OutboxEntry): void {
@@ -107,7 +132,7 @@ export class MemoryJournalStore implements JournalStore {
     return e && structuredClone(e);
   }
 
-  list(options: { status?: OutboxStatus; callIds?: readonly string[]; limit: number }): OutboxEntry[] {
+  list(options: ListOptions): OutboxEntry[] {
     const calls = options.callIds && new Set(options.callIds);
     return [...this.outbox.values()]
       .filter((e) => (!options.status || e.status === options.status) && (!calls || calls.has(e.callId)))
@@ -130,7 +155,7 @@ export class MemoryJournalStore implements JournalStore {
   }
 
   prune(before: number): void {
-    for (const [id, c] of this.calls) if (c.finished && c.call.lastAt < before) this.calls.delete(id);
+    for (const [id, c] of this.calls) if (c.finished && c.lastAt < before) this.calls.delete(id);
     for (const [id, e] of this.outbox)
       if (e.status === 'written' && (e.doneAt ?? 0) < before) this.outbox.delete(id);
   }
@@ -171,17 +196,21 @@ export class SqliteJournalStore implements JournalStore {
 
   constructor(private readonly db: Db) {
     this.sql = {
-      call: db.prepare('SELECT json, finished FROM journal_calls WHERE call_id = ?'),
-      saveCall: db.prepare(
-        `INSERT INTO journal_calls (call_id, json, last_at) VALUES (?, ?, ?)
-         ON CONFLICT (call_id) DO UPDATE SET json = excluded.json, last_at = excluded.last_at`,
+      finished: db.prepare('SELECT finished FROM journal_calls WHERE call_id = ?').pluck(),
+      touch: db.prepare(
+        `INSERT INTO journal_calls (call_id, last_at) VALUES (?, ?)
+         ON CONFLICT (call_id) DO UPDATE SET last_at = max(last_at, excluded.last_at)`,
       ),
-      stale: db.prepare(
-        'SELECT json FROM journal_calls WHERE finished = 0 AND last_at < ? ORDER BY last_at LIMIT ?',
-      ),
+      addEvent: db.prepare('INSERT OR IGNORE INTO journal_events (call_id, event_id, json) VALUES (?, ?, ?)'),
+      events: db.prepare('SELECT json FROM journal_events WHERE call_id = ?').pluck(),
+      stale: db
+        .prepare(
+          'SELECT call_id FROM journal_calls WHERE finished = 0 AND last_at < ? ORDER BY last_at LIMIT ?',
+        )
+        .pluck(),
       markFinished: db.prepare('UPDATE journal_calls SET finished = 1 WHERE call_id = ? AND finished = 0'),
       insertFinished: db.prepare(
-        `INSERT INTO journal_calls (call_id, json, last_at, finished) VALUES (?, '{}', 0, 1) ON CONFLICT (call_id) DO NOTHING`,
+        'INSERT INTO journal_calls (call_id, last_at, finished) VALUES (?, 0, 1) ON CONFLICT (call_id) DO NOTHING',
       ),
       enqueue: db.prepare(
         `INSERT INTO journal_outbox (key, writer, call_id, json, status, attempts, next_at, created_at)
@@ -190,6 +219,7 @@ export class SqliteJournalStore implements JournalStore {
       due: db.prepare(
         "SELECT * FROM journal_outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?",
       ),
+      lease: db.prepare('UPDATE journal_outbox SET next_at = ? WHERE key = ? AND writer = ?'),
       update: db.prepare(
         `UPDATE journal_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, crm_id = ?, done_at = ?
          WHERE key = ? AND writer = ?`,
@@ -198,30 +228,37 @@ export class SqliteJournalStore implements JournalStore {
       stats: db.prepare(
         "SELECT status, count(*) AS n, min(created_at) AS oldest FROM journal_outbox WHERE status != 'written' GROUP BY status",
       ),
+      pruneEvents: db.prepare(
+        'DELETE FROM journal_events WHERE call_id IN (SELECT call_id FROM journal_calls WHERE finished = 1 AND last_at < ?)',
+      ),
       pruneCalls: db.prepare('DELETE FROM journal_calls WHERE finished = 1 AND last_at < ?'),
       pruneOutbox: db.prepare("DELETE FROM journal_outbox WHERE status = 'written' AND done_at < ?"),
     };
   }
 
-  call(callId: string) {
-    const row = this.sql.call.get(callId) as { json: string; finished: number } | undefined;
-    return row && { call: JSON.parse(row.json) as TrackedCall, finished: row.finished === 1 };
+  addEvent(event: CallEvent): void {
+    this.db.transaction(() => {
+      if (this.sql.finished.get(event.callId) === 1) return;
+      this.sql.touch.run(event.callId, Date.parse(event.at));
+      this.sql.addEvent.run(event.callId, event.id, JSON.stringify(event));
+    })();
   }
 
-  saveCall(call: TrackedCall): void {
-    this.sql.saveCall.run(call.callId, JSON.stringify(call), call.lastAt);
+  callEvents(callId: string) {
+    const finished = this.sql.finished.get(callId) as number | undefined;
+    if (finished === undefined) return undefined;
+    const events = (this.sql.events.all(callId) as string[]).map((j) => JSON.parse(j) as CallEvent);
+    return { events: events.sort(byId), finished: finished === 1 };
   }
 
-  staleCalls(before: number, limit: number): TrackedCall[] {
-    return (this.sql.stale.all(before, limit) as { json: string }[]).map(
-      (r) => JSON.parse(r.json) as TrackedCall,
-    );
+  staleCalls(before: number, limit: number): string[] {
+    return this.sql.stale.all(before, limit) as string[];
   }
 
   finish(callId: string, entries: readonly OutboxEntry[]): boolean {
     return this.db.transaction(() => {
       const marked = this.sql.markFinished.run(callId).changes === 1;
-      // A call the journal never tracked (ended by its first event) is finished here too.
+      // A call the journal never saw an event of is finished here too (and only once).
       const inserted = !marked && this.sql.insertFinished.run(callId).changes === 1;
       if (!marked && !inserted) return false;
       for (const e of entries)
@@ -230,8 +267,12 @@ export class SqliteJournalStore implements JournalStore {
     })();
   }
 
-  due(now: number, limit: number): OutboxEntry[] {
-    return (this.sql.due.all(now, limit) as OutboxRow[]).map(fromRow);
+  claimDue(now: number, limit: number, leaseMs: number): OutboxEntry[] {
+    return this.db.transaction(() => {
+      const rows = (this.sql.due.all(now, limit) as OutboxRow[]).map(fromRow);
+      for (const e of rows) this.sql.lease.run(now + leaseMs, e.key, e.writer);
+      return rows;
+    })();
   }
 
   update(e: OutboxEntry): void {
@@ -252,7 +293,7 @@ export class SqliteJournalStore implements JournalStore {
     return row && fromRow(row);
   }
 
-  list(options: { status?: OutboxStatus; callIds?: readonly string[]; limit: number }): OutboxEntry[] {
+  list(options: ListOptions): OutboxEntry[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (options.status) {
@@ -278,7 +319,10 @@ export class SqliteJournalStore implements JournalStore {
   }
 
   prune(before: number): void {
-    this.sql.pruneCalls.run(before);
-    this.sql.pruneOutbox.run(before);
+    this.db.transaction(() => {
+      this.sql.pruneEvents.run(before);
+      this.sql.pruneCalls.run(before);
+      this.sql.pruneOutbox.run(before);
+    })();
   }
 }

@@ -33,8 +33,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE feed_phones (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
    CREATE INDEX feed_phones_id ON feed_phones (id);`,
   // The call journal (journalStore.ts): calls under way, and the outbox of records to write.
-  `CREATE TABLE journal_calls (call_id TEXT PRIMARY KEY, json TEXT NOT NULL, last_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+  `CREATE TABLE journal_calls (call_id TEXT PRIMARY KEY, last_at INTEGER NOT NULL, finished INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
    CREATE INDEX journal_calls_open ON journal_calls (last_at) WHERE finished = 0;
+   CREATE TABLE journal_events (call_id TEXT NOT NULL, event_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (call_id, event_id)) WITHOUT ROWID;
    CREATE TABLE journal_outbox (key TEXT NOT NULL, writer TEXT NOT NULL, call_id TEXT NOT NULL, json TEXT NOT NULL,
      status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT,
      crm_id TEXT, created_at INTEGER NOT NULL, done_at INTEGER, PRIMARY KEY (key, writer)) WITHOUT ROWID;

@@ -9,16 +9,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeVtiger, startFakeVtiger } from '../fixtures/crm/fakeVtiger.ts';
 import { SECRET } from '../unit/relay/helpers.ts';
 import { until } from './helpers/clients.ts';
+import { cleanPrefix, describeRedis, REDIS_URL, uniquePrefix } from './helpers/redis.ts';
 import { Relays } from './helpers/relayProcess.ts';
 
 const KEY = 'journalAccessKey123';
 const relays = new Relays();
 const dir = mkdtempSync(join(tmpdir(), 'screenpop-journal-'));
 let vtiger: FakeVtiger | undefined;
+const prefixes: string[] = [];
 afterAll(async () => {
   await relays.stopAll();
   await vtiger?.close();
   rmSync(dir, { recursive: true, force: true });
+  for (const prefix of prefixes) await cleanPrefix(prefix);
 });
 
 const post = async (base: string, payload: Record<string, unknown>) => {
@@ -91,5 +94,61 @@ describe('call journal across a crash and a failing CRM', () => {
     }).then((r) => r.json());
     expect(list.entries.map((e: { status: string }) => e.status)).toEqual(['written', 'written']);
     expect(list.pending).toBe(0);
+  }, 120_000);
+});
+
+describeRedis('call journal with two relay instances on one Redis', () => {
+  it('every instance sees the call; the CRM gets one call activity and one task', async () => {
+    const fake = await startFakeVtiger({ users: [{ id: 1, user_name: 'screenpop', accessKey: KEY }] });
+    try {
+      const prefix = uniquePrefix('journal');
+      prefixes.push(prefix);
+      const options = {
+        config: {
+          journal: {
+            writers: [
+              { name: 'vt', kind: 'vtiger', url: fake.url, username: 'screenpop', accessKeyEnv: 'VT_KEY' },
+            ],
+            settleSeconds: 0,
+          },
+        },
+        redis: { url: REDIS_URL, prefix },
+        env: { VT_KEY: KEY },
+      };
+      const a = await relays.start(options);
+      const b = await relays.start(options);
+      fake.fail500 = 3;
+      // The PBX's webhooks land on either instance behind the load balancer.
+      await post(a.url, { callId: 'r1', state: 'ringing' });
+      await post(b.url, { callId: 'r1', state: 'missed' });
+      await until(
+        () =>
+          fake.created.some((r) => r.module === 'Events') &&
+          fake.created.some((r) => r.module === 'Calendar'),
+        45_000,
+        'the call and the task in the CRM',
+      );
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(
+        fake.created.filter((r) => r.module === 'Events'),
+        'one call activity',
+      ).toHaveLength(1);
+      expect(
+        fake.created.filter((r) => r.module === 'Calendar'),
+        'one task',
+      ).toHaveLength(1);
+      const queued =
+        a.output().split('journal: call queued').length + b.output().split('journal: call queued').length - 2;
+      expect(queued, 'one instance queued the call').toBe(1);
+      // Both instances answer the admin from the one shared outbox.
+      for (const relay of [a, b]) {
+        const list = await fetch(`${relay.url}/v1/admin/journal`, {
+          headers: { authorization: 'Bearer test-admin-token-0123456789' },
+        }).then((r) => r.json());
+        expect(list.entries.map((e: { status: string }) => e.status)).toEqual(['written', 'written']);
+      }
+    } finally {
+      await fake.close();
+    }
   }, 120_000);
 });
