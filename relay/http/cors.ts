@@ -29,6 +29,7 @@ const RULES: readonly CorsRule[] = [
   { path: '/v1/sse', methods: ['GET'], headers: ['Authorization'] },
   { path: '/v1/pair', methods: ['POST'], headers: ['Content-Type'] },
   { path: '/v1/diagnostics/test-call', methods: ['POST'], headers: ['Authorization', 'Content-Type'] },
+  { path: '/v1/journal/status', methods: ['GET'], headers: ['Authorization'] },
   // The options page's admin section: JSON bodies, and the CSV export's file name.
   {
     path: '/v1/admin/',
