@@ -30,6 +30,7 @@ export interface JournalDeps {
 }
 
 const BATCH = 20;
+const ENDING = new Set<CallEvent['state']>(['hangup', 'missed', 'busy']);
 /** A claimed record is another instance's to take again after this long (a write takes ≤ 30 s). */
 const LEASE_MS = 120_000;
 const KEEP_DONE_MS = 7 * 86_400_000;
@@ -129,6 +130,11 @@ export class Journal {
       .catch((err: unknown) =>
         this.deps.log.error({ err, callId: event.callId }, 'journal: could not keep an event'),
       );
+    // A call that ended is written once it settled, not at the timer's next round.
+    if (ENDING.has(event.state)) {
+      const soon = setTimeout(() => void this.tick(), this.deps.settings.settleSeconds * 1000 + 20);
+      soon.unref?.();
+    }
   }
 
   private async work(): Promise<void> {
@@ -145,7 +151,8 @@ export class Journal {
         this.deps.log.error({ err, callId }, 'journal: could not queue the records of a call'),
       );
     }
-    for (const entry of await store.claimDue(now, BATCH, LEASE_MS)) await this.write(entry);
+    // Records queued just now are due now too.
+    for (const entry of await store.claimDue(this.deps.clock.now(), BATCH, LEASE_MS)) await this.write(entry);
     if (now - this.lastPrune > 3_600_000) {
       this.lastPrune = now;
       await store.prune(now - KEEP_DONE_MS);
