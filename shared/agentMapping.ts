@@ -1,4 +1,4 @@
-// Validation of one agent's mapping (user, name, extensions, agent ids), shared by the admin API,
+// Validation of one agent's mapping (user, name, extensions, agent ids, CRM user id), shared by the admin API,
 // the CSV import, the stored state and the options page (which checks as the admin types). Every
 // problem names the field at fault. Several agents may share an extension (a ring group); an
 // agent id is one person's PBX login (it follows them when hot-desking), so it belongs to one agent.
@@ -10,13 +10,21 @@ export interface AgentFields {
   name: string;
   extensions: string[];
   agentIds: string[];
+  /**
+   * The agent's user id in the CRM (vtiger `19x5` or `5`, a SuiteCRM UUID): the owner of the call
+   * records the journal writes for this agent. Absent when not set.
+   */
+  crmUserId?: string;
 }
 
 export const MAX_AGENTS = 10_000;
 export const MAX_IDS_PER_AGENT = 100;
 export const MAX_NAME = 200;
 export const MAX_LABEL = 100;
-const FIELDS = new Set(['user', 'name', 'extensions', 'agentIds']);
+export const MAX_CRM_USER_ID = 100;
+/** The ids the CRMs we write to use (vtiger `19x5`, SuiteCRM UUIDs, e-mail-like logins). */
+export const CRM_USER_ID_PATTERN = /^[A-Za-z0-9._:@-]+$/;
+const FIELDS = new Set(['user', 'name', 'extensions', 'agentIds', 'crmUserId']);
 // Names and labels end up in CSV files, log lines and the options page (shared/fieldRules.ts).
 export const CONTROL_RE = UNSAFE_TEXT_RE;
 /** Every secret: the PBX secret, the admin token, an agent token in the config file. */
@@ -71,6 +79,23 @@ export function parseLabel(v: unknown, field = 'label'): string {
   return v.trim();
 }
 
+/**
+ * A CRM user id, or undefined when none is given. An empty string (an emptied form field or CSV
+ * cell) means "no id", so sending one clears a stored id.
+ */
+export function parseCrmUserId(v: unknown, field = 'crmUserId'): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new MappingError(field, 'must be a string');
+  if (CONTROL_RE.test(v)) throw new MappingError(field, UNSAFE_TEXT_REASON);
+  const id = v.trim();
+  if (!id) return undefined;
+  if (id.length > MAX_CRM_USER_ID)
+    throw new MappingError(field, `must be at most ${MAX_CRM_USER_ID} characters`);
+  if (!CRM_USER_ID_PATTERN.test(id))
+    throw new MappingError(field, 'must hold only letters, digits and . _ : @ -');
+  return id;
+}
+
 export interface ParseOptions {
   /** Prefix of field names in messages, e.g. `agents[3]`; none for an API body. */
   field?: string;
@@ -96,7 +121,14 @@ export function parseAgentFields(raw: unknown, options: ParseOptions = {}): Agen
   // An agent mapped to nothing would connect fine and never hear a call: say so now.
   if (!extensions.length && !agentIds.length)
     throw new MappingError(at('extensions'), 'or agentIds must name at least one extension or agent id');
-  return { user, name: text(a.name ?? user, at('name'), MAX_NAME), extensions, agentIds };
+  const crmUserId = parseCrmUserId(a.crmUserId, at('crmUserId'));
+  return {
+    user,
+    name: text(a.name ?? user, at('name'), MAX_NAME),
+    extensions,
+    agentIds,
+    ...(crmUserId ? { crmUserId } : {}),
+  };
 }
 
 /**

@@ -32,6 +32,7 @@ const FIELDS: { field: DraftField; label: string; hint?: string; ltr: boolean }[
   { field: 'name', label: 'adminColName', ltr: false },
   { field: 'extensions', label: 'adminColExtensions', hint: 'adminListHint', ltr: true },
   { field: 'agentIds', label: 'adminColAgentIds', hint: 'adminListHint', ltr: true },
+  { field: 'crmUserId', label: 'adminColCrmUserId', hint: 'adminCrmUserIdHint', ltr: true },
 ];
 
 export function AgentForm({ initial, isNew, users, idPrefix, submitLabel, onSubmit, onCancel }: Props) {

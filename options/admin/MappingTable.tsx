@@ -38,6 +38,7 @@ export function MappingTable({ client, agents, onChanged }: Props) {
               <th scope="col">{t('adminColName')}</th>
               <th scope="col">{t('adminColExtensions')}</th>
               <th scope="col">{t('adminColAgentIds')}</th>
+              <th scope="col">{t('adminColCrmUserId')}</th>
               <th scope="col">{t('adminColTokens')}</th>
               <th scope="col">
                 <span class="visually-hidden">{t('adminColActions')}</span>
@@ -47,7 +48,7 @@ export function MappingTable({ client, agents, onChanged }: Props) {
           <tbody>
             {agents.length === 0 && (
               <tr>
-                <td colSpan={6} class="muted">
+                <td colSpan={7} class="muted">
                   {t('adminNoAgents')}
                 </td>
               </tr>
@@ -55,7 +56,7 @@ export function MappingTable({ client, agents, onChanged }: Props) {
             {agents.map((agent) =>
               editing === agent.user ? (
                 <tr key={agent.user} data-user={agent.user} class="admin-editing">
-                  <td colSpan={6}>
+                  <td colSpan={7}>
                     <AgentForm
                       initial={draftFromAgent(agent)}
                       isNew={false}
@@ -64,9 +65,14 @@ export function MappingTable({ client, agents, onChanged }: Props) {
                       submitLabel={t('adminSave')}
                       onCancel={() => setEditing(null)}
                       onSubmit={async (draft) => {
-                        // `user` cannot change; an emptied name goes back to the user, as on add.
+                        // `user` cannot change; an emptied name goes back to the user, as on add,
+                        // and an emptied CRM user id is sent empty, which clears it.
                         const { user: _user, ...body } = draftToBody(draft);
-                        const res = await client.changeAgent(agent.user, { name: agent.user, ...body });
+                        const res = await client.changeAgent(agent.user, {
+                          name: agent.user,
+                          crmUserId: '',
+                          ...body,
+                        });
                         if (!res.ok) {
                           if (res.error.status === 404) onChanged();
                           return res.error;
@@ -89,6 +95,9 @@ export function MappingTable({ client, agents, onChanged }: Props) {
                   </td>
                   <td dir="ltr" class="mono">
                     {agent.agentIds.join(', ')}
+                  </td>
+                  <td dir="ltr" class="mono" data-testid="admin-agent-crm-user-id">
+                    {agent.crmUserId ?? ''}
                   </td>
                   <td class="admin-num">{agent.tokens.length}</td>
                   <td class="admin-row-actions">

@@ -3,6 +3,8 @@
 // No browser or network here, so all of it is unit-tested.
 import {
   CONTROL_RE,
+  CRM_USER_ID_PATTERN,
+  MAX_CRM_USER_ID,
   MAX_IDS_PER_AGENT,
   MAX_LABEL,
   MAX_NAME,
@@ -14,7 +16,7 @@ import type { AgentView, ImportSummary, TokenInfo } from '../../shared/wire/admi
 /** The relay's own limits and rules, from the code the relay checks with. */
 export const USER_PATTERN = ID_PATTERN;
 export const MAX_IDS = MAX_IDS_PER_AGENT;
-export { MAX_LABEL, MAX_NAME };
+export { MAX_CRM_USER_ID, MAX_LABEL, MAX_NAME };
 export const ADMIN_TOKEN_PATTERN = SECRET_PATTERN;
 
 export type { AgentView, TokenInfo };
@@ -25,6 +27,7 @@ export interface AgentDraft {
   name: string;
   extensions: string;
   agentIds: string;
+  crmUserId: string;
 }
 
 export type DraftField = keyof AgentDraft;
@@ -37,7 +40,7 @@ export interface FieldProblem {
 
 export type DraftErrors = Partial<Record<DraftField, FieldProblem>>;
 
-export const EMPTY_DRAFT: AgentDraft = { user: '', name: '', extensions: '', agentIds: '' };
+export const EMPTY_DRAFT: AgentDraft = { user: '', name: '', extensions: '', agentIds: '', crmUserId: '' };
 
 /** A typed list: items separated by commas, semicolons or spaces (as pasted from a spreadsheet). */
 export function parseList(text: string): string[] {
@@ -50,22 +53,29 @@ export function draftFromAgent(agent: AgentView): AgentDraft {
     name: agent.name,
     extensions: agent.extensions.join(', '),
     agentIds: agent.agentIds.join(', '),
+    crmUserId: agent.crmUserId ?? '',
   };
 }
 
-/** The admin API body of a draft (`user` is left out on a change: it cannot change). */
+/**
+ * The admin API body of a draft (`user` is left out on a change: it cannot change). Empty optional
+ * fields are left out; a change sends their empty values itself (MappingTable.tsx).
+ */
 export function draftToBody(draft: AgentDraft): {
   user: string;
   name?: string;
   extensions: string[];
   agentIds: string[];
+  crmUserId?: string;
 } {
   const name = draft.name.trim();
+  const crmUserId = draft.crmUserId.trim();
   return {
     user: draft.user.trim(),
     ...(name ? { name } : {}),
     extensions: parseList(draft.extensions),
     agentIds: parseList(draft.agentIds),
+    ...(crmUserId ? { crmUserId } : {}),
   };
 }
 
@@ -103,6 +113,14 @@ export function validateDraft(
   if (ext) errors.extensions = ext;
   const ids = listProblem(agentIds, ID_PATTERN, 'adminErrAgentId');
   if (ids) errors.agentIds = ids;
+  // The relay's check (shared/agentMapping.ts parseCrmUserId): control characters before trimming.
+  const crmUserId = draft.crmUserId.trim();
+  if (
+    CONTROL_RE.test(draft.crmUserId) ||
+    crmUserId.length > MAX_CRM_USER_ID ||
+    (crmUserId && !CRM_USER_ID_PATTERN.test(crmUserId))
+  )
+    errors.crmUserId = { key: 'adminErrCrmUserId', subs: [String(MAX_CRM_USER_ID)] };
   // An agent mapped to nothing would connect and never hear a call.
   if (!extensions.length && !agentIds.length) errors.extensions = { key: 'adminErrNeedOne' };
   return errors;
@@ -135,7 +153,11 @@ export function draftFieldOf(field: string | undefined): DraftField | undefined 
     ?.split('.')
     .pop()
     ?.replace(/\[\d+\]$/, '');
-  return last === 'user' || last === 'name' || last === 'extensions' || last === 'agentIds'
+  return last === 'user' ||
+    last === 'name' ||
+    last === 'extensions' ||
+    last === 'agentIds' ||
+    last === 'crmUserId'
     ? last
     : undefined;
 }

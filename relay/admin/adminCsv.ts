@@ -1,13 +1,15 @@
-// The mapping as CSV, for admins who keep it in a spreadsheet: columns `user,name,extensions,agentIds`,
-// lists separated by `;`. An import is all or nothing, so it reports every bad line at once. The
-// export escapes cells a spreadsheet would run as formulas (a leading `'`); the import removes that
-// escape again, so an export imports unchanged (extensions like `+90…` included).
+// The mapping as CSV, for admins who keep it in a spreadsheet: columns
+// `user,name,extensions,agentIds,crm_user_id`, lists separated by `;`. An import is all or nothing,
+// so it reports every bad line at once. The export escapes cells a spreadsheet would run as formulas
+// (a leading `'`); the import removes that escape again, so an export imports unchanged (extensions
+// like `+90…` included). `crm_user_id` came later: a file without that column still imports and
+// leaves the stored CRM user ids alone, while an empty cell in it clears the agent's id.
 
 import { type AgentFields, MAX_AGENTS, MappingError, parseAgentFields } from '../../shared/agentMapping.ts';
 import type { AgentView } from '../agents/agentDirectory.ts';
 import { parseCsv, toCsv, unescapeFormula } from '../http/csv.ts';
 
-export const CSV_COLUMNS = ['user', 'name', 'extensions', 'agentIds'] as const;
+export const CSV_COLUMNS = ['user', 'name', 'extensions', 'agentIds', 'crm_user_id'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
 export interface LineProblem {
@@ -16,12 +18,19 @@ export interface LineProblem {
   reason: string;
 }
 
-export type CsvImport = { ok: true; rows: AgentFields[] } | { ok: false; problems: LineProblem[] };
+export type CsvImport =
+  | {
+      ok: true;
+      rows: AgentFields[];
+      /** Whether the file has the `crm_user_id` column; without it, the stored ids stay as they are. */
+      crmUserIds: boolean;
+    }
+  | { ok: false; problems: LineProblem[] };
 
 export function agentsToCsv(agents: readonly AgentView[]): string {
   return toCsv([
     CSV_COLUMNS,
-    ...agents.map((a) => [a.user, a.name, a.extensions.join(';'), a.agentIds.join(';')]),
+    ...agents.map((a) => [a.user, a.name, a.extensions.join(';'), a.agentIds.join(';'), a.crmUserId ?? '']),
   ]);
 }
 
@@ -80,10 +89,13 @@ export function csvToAgents(text: string): CsvImport {
         ...(get('name').trim() ? { name: get('name') } : {}),
         extensions: list(get('extensions')),
         agentIds: list(get('agentIds')),
+        crmUserId: get('crm_user_id'),
       });
     } catch (error) {
       if (!(error instanceof MappingError)) throw error;
-      problems.push({ line, field: error.field, reason: error.message });
+      // Named as the column the admin sees in the spreadsheet.
+      const field = error.field === 'crmUserId' ? 'crm_user_id' : error.field;
+      problems.push({ line, field, reason: `${field} ${error.reason}` });
       continue;
     }
     const seenAt = userLine.get(row.user);
@@ -105,5 +117,7 @@ export function csvToAgents(text: string): CsvImport {
     for (const id of row.agentIds) idOwner.set(id, { user: row.user, line });
     rows.push(row);
   }
-  return problems.length ? { ok: false, problems } : { ok: true, rows };
+  return problems.length
+    ? { ok: false, problems }
+    : { ok: true, rows, crmUserIds: columns.has('crm_user_id') };
 }

@@ -171,7 +171,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOp
             problems: parsed.problems,
           });
         const dryRun = (request.query as { dryRun?: string }).dryRun === 'true';
-        const change = replaceMapping(parsed.rows);
+        const change = replaceMapping(parsed.rows, { keepCrmUserIds: !parsed.crmUserIds });
         const summary = dryRun ? agents.preview(change) : await agents.apply(change);
         if (!dryRun) audit(request, 'agents.import', { ...summary });
         return { ok: true, dryRun, ...summary };

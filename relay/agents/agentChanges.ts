@@ -118,19 +118,24 @@ export interface ImportSummary {
 const same = (a: AgentFields, b: AgentFields) =>
   a.name === b.name &&
   a.extensions.join('\n') === b.extensions.join('\n') &&
-  a.agentIds.join('\n') === b.agentIds.join('\n');
+  a.agentIds.join('\n') === b.agentIds.join('\n') &&
+  a.crmUserId === b.crmUserId;
 
 /**
  * Makes the mapping exactly `rows` (already checked as a whole): agents that stay keep their
- * tokens, agents not in `rows` are removed with theirs.
+ * tokens, agents not in `rows` are removed with theirs. With `keepCrmUserIds` (a CSV from before
+ * the `crm_user_id` column) an agent that stays keeps its CRM user id, so importing an old
+ * spreadsheet does not silently take every call record's owner away.
  */
 export const replaceMapping =
-  (rows: readonly AgentFields[]): Change<ImportSummary> =>
+  (rows: readonly AgentFields[], options: { keepCrmUserIds?: boolean } = {}): Change<ImportSummary> =>
   (state) => {
     const byUser = new Map(state.agents.map((a) => [a.user, a]));
     const summary: ImportSummary = { added: [], changed: [], removed: [], unchanged: 0 };
-    const agents = rows.map((row): StoredAgent => {
-      const current = byUser.get(row.user);
+    const agents = rows.map((given): StoredAgent => {
+      const current = byUser.get(given.user);
+      const kept = options.keepCrmUserIds && current?.crmUserId;
+      const row: AgentFields = kept ? { ...given, crmUserId: kept } : given;
       if (!current) summary.added.push(row.user);
       else if (same(current, row)) summary.unchanged += 1;
       else summary.changed.push(row.user);

@@ -28,6 +28,7 @@ export interface AgentView {
   name: string;
   extensions: string[];
   agentIds: string[];
+  crmUserId?: string;
   tokens: TokenInfo[];
 }
 
@@ -39,6 +40,7 @@ function view(agent: StoredAgent): AgentView {
     name: agent.name,
     extensions: [...agent.extensions],
     agentIds: [...agent.agentIds],
+    ...(agent.crmUserId ? { crmUserId: agent.crmUserId } : {}),
     tokens: agent.tokens.map(({ id, label, createdAt }) => ({ id, label, createdAt })),
   };
 }
@@ -168,6 +170,7 @@ export class ManagedAgentDirectory implements AgentDirectory {
         name: agent.name,
         extensions: agent.extensions,
         agentIds: agent.agentIds,
+        ...(agent.crmUserId ? { crmUserId: agent.crmUserId } : {}),
       };
       for (const t of agent.tokens) byHash.set(t.hash, { mapping, hash: Buffer.from(t.hash, 'hex') });
     }
@@ -179,6 +182,7 @@ export class ManagedAgentDirectory implements AgentDirectory {
         name: a.name,
         extensions: Object.freeze([...a.extensions]) as string[],
         agentIds: Object.freeze([...a.agentIds]) as string[],
+        ...(a.crmUserId ? { crmUserId: a.crmUserId } : {}),
         token: this.unknowable,
       }),
     );

@@ -12,7 +12,10 @@ export interface JournalSettings {
   endAfterSeconds: number;
   /** An ended call is written this long after its last event (late ring-group events, recordings). */
   settleSeconds: number;
-  /** Relay user → the CRM's user id, for the record's owner. */
+  /**
+   * Relay user → the CRM's user id, for the record's owner: the fallback for agents whose mapping
+   * has no `crmUserId` (journalRecords.ts).
+   */
   crmUsers: Record<string, string>;
   /** Attempts before a record goes to the dead-letter list. */
   maxAttempts: number;

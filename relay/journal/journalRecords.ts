@@ -13,7 +13,7 @@ export interface RecordContext {
   contact?: Contact;
   agents: readonly AgentConfig[];
   region: string;
-  /** Relay user → the CRM's user id (`journal.crmUsers`). */
+  /** Relay user → the CRM's user id (`journal.crmUsers`): the fallback of an agent's `crmUserId`. */
   crmUsers: Readonly<Record<string, string>>;
   missedCallTasks: boolean;
   fallbackOwner?: string;
@@ -24,9 +24,17 @@ export function idempotencyKey(callId: string, source: string, type: JournalReco
   return `sp-${createHash('sha256').update(`${source}\u0000${callId}\u0000${type}`).digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * The record's owner. The agent's own `crmUserId` (set where the admin maps extensions to users)
+ * wins; `journal.crmUsers` in the config file is only the fallback, kept for relays set up before
+ * the mapping had the field. Both hold one id per user and every writer gets the same record, so a
+ * relay writing to two CRMs whose user ids differ cannot give each CRM its own owner either way.
+ */
 function agentRef(user: string | undefined, ctx: RecordContext, extension?: string): JournalRecord['agent'] {
   if (!user) return undefined;
-  const crmUserId = ctx.crmUsers[user];
+  // hasOwn: a user named `constructor` must not find Object's own property.
+  const fallback = Object.hasOwn(ctx.crmUsers, user) ? ctx.crmUsers[user] : undefined;
+  const crmUserId = ctx.agents.find((a) => a.user === user)?.crmUserId ?? fallback;
   return { user, ...(crmUserId ? { crmUserId } : {}), ...(extension ? { extension } : {}) };
 }
 

@@ -91,6 +91,7 @@ export function seedState(agents: readonly (AgentFields & { token: string })[], 
       name: a.name,
       extensions: [...a.extensions],
       agentIds: [...a.agentIds],
+      ...(a.crmUserId ? { crmUserId: a.crmUserId } : {}),
       tokens: [{ id: `config${i}`, label: 'config file', createdAt: now, hash: hashToken(a.token) }],
     })),
   };

@@ -1,7 +1,7 @@
 // The admin API (`/v1/admin/*`, admin token as Bearer): the relay validates and documents its routes
 // with these schemas, and the options page's admin client uses the types derived from them.
 import { type Static, Type } from 'typebox';
-import { MAX_IDS_PER_AGENT, MAX_LABEL, MAX_NAME } from '../agentMapping.ts';
+import { MAX_CRM_USER_ID, MAX_IDS_PER_AGENT, MAX_LABEL, MAX_NAME } from '../agentMapping.ts';
 import { EXTENSION_PATTERN, ID_PATTERN } from '../callEvent.ts';
 import { Nullable, patterned } from './common.ts';
 
@@ -19,6 +19,13 @@ export const AgentBody = Type.Object(
     name: Type.Optional(Type.String({ maxLength: MAX_NAME })),
     extensions: Type.Optional(Type.Array(patterned(EXTENSION_PATTERN), { maxItems: MAX_IDS_PER_AGENT })),
     agentIds: Type.Optional(Type.Array(patterned(ID_PATTERN), { maxItems: MAX_IDS_PER_AGENT })),
+    crmUserId: Type.Optional(
+      Type.String({
+        maxLength: MAX_CRM_USER_ID,
+        description:
+          "The agent's user id in the CRM (vtiger `19x5`, a SuiteCRM UUID), owner of the call records the journal writes: letters, digits and . _ : @ - (at most 100); an empty string clears it.",
+      }),
+    ),
   },
   { title: 'AgentBody' },
 );
@@ -41,6 +48,7 @@ export const AgentView = Type.Object(
     name: Type.String(),
     extensions: Type.Array(Type.String()),
     agentIds: Type.Array(Type.String()),
+    crmUserId: Type.Optional(Type.String({ description: 'Absent when not set.' })),
     tokens: Type.Array(TokenInfo),
   },
   { title: 'AgentView' },

@@ -23,6 +23,7 @@ interface AgentJson {
   name: string;
   extensions: string[];
   agentIds: string[];
+  crmUserId?: string;
   tokens: { id: string; label: string }[];
 }
 
@@ -106,11 +107,20 @@ describe('the Admin section', () => {
     expect(await extError.count()).toBe(0);
 
     await page.locator('#admin-add-agentIds').fill('');
+    // The CRM user id (owner of her calls in the CRM's journal) is a labelled field, saved with her.
+    expect(await page.locator('label[for=admin-add-crmUserId]').textContent()).toBe('CRM user id');
+    await page.locator('#admin-add-crmUserId').fill('19x7');
     await page.getByTestId('admin-add-submit').click();
     await row('zeynep').waitFor();
     expect(await row('zeynep').textContent()).toContain('914');
+    expect(await row('zeynep').getByTestId('admin-agent-crm-user-id').textContent()).toBe('19x7');
     const zeynep = (await agentsOnRelay()).find((a) => a.user === 'zeynep');
-    expect(zeynep).toMatchObject({ name: 'Zeynep Şahin', extensions: ['914'], agentIds: [] });
+    expect(zeynep).toMatchObject({
+      name: 'Zeynep Şahin',
+      extensions: ['914'],
+      agentIds: [],
+      crmUserId: '19x7',
+    });
   });
 
   it("an edit of ayse's extensions reaches her browser at once: a call on 913 pops", async () => {
@@ -153,7 +163,7 @@ describe('the Admin section', () => {
     expect((await contacts(token)).status).toBe(200);
     const tokenRow = page.locator('[data-testid=admin-token-row]', { hasText: 'Desk 12' });
     await tokenRow.waitFor();
-    await expect.poll(() => row('ayse').locator('td').nth(4).textContent()).toBe('2');
+    await expect.poll(() => row('ayse').locator('td').nth(5).textContent()).toBe('2');
 
     // Shown once: after a reload (and connecting again, remembered this time) it is gone.
     await page.reload();
@@ -201,10 +211,10 @@ describe('the Admin section', () => {
     expect(file.suggestedFilename()).toBe('agents.csv');
     const text = readFileSync((await file.path()) as string, 'utf8');
     expect(text.split('\r\n').filter(Boolean)).toEqual([
-      'user,name,extensions,agentIds',
-      'ayse,Ayşe Yılmaz,911;913,911',
-      'mehmet,Mehmet Kaya,912,912',
-      'zeynep,Zeynep Şahin,914,',
+      'user,name,extensions,agentIds,crm_user_id',
+      'ayse,Ayşe Yılmaz,911;913,911,',
+      'mehmet,Mehmet Kaya,912,912,',
+      'zeynep,Zeynep Şahin,914,,19x7',
     ]);
   });
 

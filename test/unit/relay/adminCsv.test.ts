@@ -31,7 +31,7 @@ describe('agents CSV', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="agents.csv"');
     expect(res.body).toBe(
-      'user,name,extensions,agentIds\r\nayse,Ayşe Yılmaz,911,911\r\nmehmet,Mehmet Kaya,912,\r\n',
+      'user,name,extensions,agentIds,crm_user_id\r\nayse,Ayşe Yılmaz,911,911,\r\nmehmet,Mehmet Kaya,912,,\r\n',
     );
   });
 
@@ -48,6 +48,7 @@ describe('agents CSV', () => {
         // Names are trimmed on the way in, as the API and config do.
         { user: 'b', name: 'padded', extensions: [], agentIds: ['y', 'z'] },
       ],
+      crmUserIds: true,
     });
   });
 
@@ -88,13 +89,14 @@ describe('agents CSV', () => {
     ];
     const csv = agentsToCsv(agents);
     expect(csv.split('\r\n').slice(1, 4)).toEqual([
-      `a,"'=HYPERLINK(""http://evil/"")",'-5,'@x`,
-      "b,'+90 532 318 44 71,911,",
-      "c,''=already quoted,912,",
+      `a,"'=HYPERLINK(""http://evil/"")",'-5,'@x,`,
+      "b,'+90 532 318 44 71,911,,",
+      "c,''=already quoted,912,,",
     ]);
     expect(csvToAgents(csv)).toEqual({
       ok: true,
       rows: agents.map(({ tokens: _tokens, ...fields }) => fields),
+      crmUserIds: true,
     });
   });
 

@@ -78,6 +78,16 @@ describe('validateDraft (the relay rules, where they are typed)', () => {
     expect(validateDraft(draft({ name: 'a\nb' }), { isNew: true }).name?.key).toBe('adminErrName');
     expect(validateDraft(draft({ name: 'Zeynep Şahin' }), { isNew: true }).name).toBeUndefined();
   });
+
+  it('takes an empty CRM user id or one of the relay rule: at most 100 of letters, digits, . _ : @ -', () => {
+    for (const crmUserId of ['', '19x5', ' 5 ', '5e8c2f4a-1b3d-4e6f-9a0b-7c2d1e3f4a5b', 'x'.repeat(100)])
+      expect(validateDraft(draft({ crmUserId }), { isNew: true }).crmUserId, crmUserId).toBeUndefined();
+    for (const crmUserId of ['19 x5', '5\n', '\u202e5', 'x'.repeat(101)])
+      expect(validateDraft(draft({ crmUserId }), { isNew: false }).crmUserId, crmUserId).toEqual({
+        key: 'adminErrCrmUserId',
+        subs: ['100'],
+      });
+  });
 });
 
 describe('drafts and bodies', () => {
@@ -101,12 +111,21 @@ describe('drafts and bodies', () => {
   it('leaves an empty name out, so the relay uses the user', () => {
     expect(draftToBody(draft({ name: '  ' }))).not.toHaveProperty('name');
   });
+
+  it('carries the CRM user id both ways, trimmed, and leaves an empty one out', () => {
+    const draftOf = draftFromAgent({ ...agent, crmUserId: '19x5' });
+    expect(draftOf.crmUserId).toBe('19x5');
+    expect(draftFromAgent(agent).crmUserId, 'none set: an empty field').toBe('');
+    expect(draftToBody({ ...draftOf, crmUserId: ' 19x7 ' }).crmUserId).toBe('19x7');
+    expect(draftToBody(draft({ crmUserId: ' ' }))).not.toHaveProperty('crmUserId');
+  });
 });
 
 describe('draftFieldOf (where a relay refusal is shown)', () => {
   it('maps indexed and prefixed relay fields to the form field', () => {
     expect(draftFieldOf('extensions[2]')).toBe('extensions');
     expect(draftFieldOf('agentIds[0]')).toBe('agentIds');
+    expect(draftFieldOf('crmUserId')).toBe('crmUserId');
     expect(draftFieldOf('agents[3].user')).toBe('user');
     expect(draftFieldOf('name')).toBe('name');
   });
