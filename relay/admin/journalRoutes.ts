@@ -51,7 +51,8 @@ const SCHEMAS = {
     security: ADMIN_AUTH,
     querystring: Type.Object({
       status: Type.Optional(JournalStatus),
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+      // Query strings are text (the validator does not coerce): digits, read below.
+      limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: '1–500, default 100' })),
     }),
     response: { 200: JournalList, ...refusals(400, 401) },
   },
@@ -86,7 +87,8 @@ export function registerJournalRoutes(
   app.register(async (scope) => {
     scope.addHook('onRequest', adminAuth(options.adminToken));
     scope.get('/v1/admin/journal', { schema: SCHEMAS.list }, async (request) => {
-      const q = request.query as { status?: OutboxStatus; limit?: number };
+      const q = request.query as { status?: OutboxStatus; limit?: string };
+      const limit = Math.min(500, Number(q.limit ?? 100));
       if (!journal) return { configured: false, writers: [], pending: 0, dead: 0, entries: [] };
       const stats = await journal.stats();
       return {
@@ -97,9 +99,7 @@ export function registerJournalRoutes(
         ...(stats.oldestPendingAt === undefined
           ? {}
           : { oldestPendingSeconds: Math.max(0, (Date.now() - stats.oldestPendingAt) / 1000) }),
-        entries: (
-          await journal.list({ ...(q.status ? { status: q.status } : {}), limit: q.limit ?? 100 })
-        ).map(view),
+        entries: (await journal.list({ ...(q.status ? { status: q.status } : {}), limit })).map(view),
       };
     });
     scope.post('/v1/admin/journal/retry', { schema: SCHEMAS.retry }, async (request, reply) => {
@@ -139,14 +139,14 @@ export function registerJournalRoutes(
             continue;
           }
           const dead = entries.find((e) => e.status === 'dead');
-          if (dead)
-            calls[callId] = { state: 'dead', reason: `${dead.writer}: ${dead.lastError ?? 'failed'}` };
+          // Writers name themselves in their messages ("vtiger writer \"vt\": …").
+          if (dead) calls[callId] = { state: 'dead', reason: dead.lastError ?? `${dead.writer}: failed` };
           else if (entries.every((e) => e.status === 'written')) calls[callId] = { state: 'written' };
           else {
             const waiting = entries.find((e) => e.status === 'pending' && e.lastError);
             calls[callId] = {
               state: 'pending',
-              ...(waiting ? { reason: `${waiting.writer}: ${waiting.lastError}` } : {}),
+              ...(waiting?.lastError ? { reason: waiting.lastError } : {}),
             };
           }
         }

@@ -1,6 +1,7 @@
 // The call journal as an agent sees it: a missed call and a held one are written to the CRM (a
 // signed webhook here, as for n8n or a customer's own CRM), and each row of the built extension's
 // popup says "Logged in CRM"; a call the CRM refuses says "Not logged" with the CRM's reason.
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWebhook, startFakeWebhook } from '../fixtures/crm/fakeWebhook.ts';
@@ -87,6 +88,27 @@ describe('calls written back into the CRM, as the popup shows them', () => {
     await call({ callId: 'J-2', state: 'answered', callerId: '0212 555 12 34' });
     await call({ callId: 'J-2', state: 'hangup', callerId: '0212 555 12 34' });
     await expect.poll(() => logged('J-2').getAttribute('data-logged'), { timeout: 20_000 }).toBe('dead');
-    expect(await logged('J-2').textContent()).toMatch(/^Not logged: hook: .*422.*unknown owner/);
+    expect(await logged('J-2').textContent()).toMatch(
+      /^Not logged: webhook writer "hook": .*422.*unknown owner/,
+    );
+  });
+
+  it("the Admin section lists the records, the failure in the CRM's words, and Retry writes it", async () => {
+    mkdirSync('test-results/screenshots', { recursive: true });
+    await popup.screenshot({ path: 'test-results/screenshots/journal-popup.png' });
+    const page = await openOptions(browser.context, browser.extensionId);
+    await page.locator('#admin-token').fill(relayConfig.adminToken);
+    await page.locator('#admin-connect').click();
+    const panel = page.getByTestId('admin-journal');
+    const dead = panel.locator('[data-testid=admin-journal-row][data-status=dead]');
+    await dead.waitFor();
+    expect(await dead.getByTestId('admin-journal-error').textContent()).toContain('unknown owner');
+    expect(await panel.getByTestId('admin-journal-summary').textContent()).toMatch(/hook \(webhook\).*1/);
+    await panel.screenshot({ path: 'test-results/screenshots/admin-journal.png' });
+    // The admin fixed the CRM's side: Retry writes it, and the agent's row turns "Logged in CRM".
+    await dead.getByTestId('admin-journal-retry').click();
+    await panel.locator('[data-testid=admin-journal-row][data-status=dead]').waitFor({ state: 'detached' });
+    await expect.poll(() => logged('J-2').getAttribute('data-logged'), { timeout: 20_000 }).toBe('written');
+    await page.close();
   });
 });
