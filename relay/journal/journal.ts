@@ -31,8 +31,11 @@ export interface JournalDeps {
 
 const BATCH = 20;
 const ENDING = new Set<CallEvent['state']>(['hangup', 'missed', 'busy']);
-/** A claimed record is another instance's to take again after this long (a write takes ≤ 30 s). */
-const LEASE_MS = 120_000;
+/**
+ * A claimed record is another instance's to take again after this long (a write takes ≤ 30 s). A
+ * single relay on its SQLite file gives its claims back when it starts.
+ */
+const LEASE_MS = 60_000;
 const KEEP_DONE_MS = 7 * 86_400_000;
 
 /** The wait before attempt `attempts + 1`: 2, 4, 8 … seconds (with a 1 s base), at most 10 minutes. */
@@ -59,6 +62,10 @@ export class Journal {
 
   start(tickMs = 1000): void {
     this.store = this.deps.store();
+    // What a crashed run of this relay had claimed is due again now (single-process stores).
+    void Promise.resolve(this.store.releaseClaims?.()).catch((err: unknown) =>
+      this.deps.log.error({ err }, 'journal: could not release old claims'),
+    );
     for (const event of this.waiting.splice(0)) this.track(event);
     this.deps.metrics?.trackJournal(
       () => this.lastStats,

@@ -56,6 +56,12 @@ export interface JournalStore {
    * this one after a crash) gets it again only once the lease ran out.
    */
   claimDue(now: number, limit: number, leaseMs: number): Awaitable<OutboxEntry[]>;
+  /**
+   * Gives back every claim, at start-up of a store only this process uses (SQLite: one relay per
+   * file): what a crashed run had claimed is due again at once, not when its lease runs out.
+   * Absent where other instances may hold claims (Redis).
+   */
+  releaseClaims?(): Awaitable<void>;
   update(entry: OutboxEntry): Awaitable<void>;
   entry(key: string, writer: string): Awaitable<OutboxEntry | undefined>;
   /** Newest first; of these calls only when given. */
@@ -81,6 +87,8 @@ export class MemoryJournalStore implements JournalStore {
     { events: Map<string, CallEvent>; lastAt: number; finished: boolean }
   >();
   private readonly outbox = new Map<string, OutboxEntry>();
+  /** Claimed entries → until when. */
+  private readonly leases = new Map<string, number>();
 
   addEvent(event: CallEvent): void {
     let call = this.calls.get(event.callId);
@@ -115,16 +123,22 @@ export class MemoryJournalStore implements JournalStore {
   }
 
   claimDue(now: number, limit: number, leaseMs: number): OutboxEntry[] {
-    const due = [...this.outbox.values()]
-      .filter((e) => e.status === 'pending' && e.nextAt <= now)
-      .sort((a, b) => a.nextAt - b.nextAt)
+    const due = [...this.outbox]
+      .filter(([id, e]) => e.status === 'pending' && e.nextAt <= now && (this.leases.get(id) ?? 0) <= now)
+      .sort(([, a], [, b]) => a.nextAt - b.nextAt)
       .slice(0, limit);
-    for (const e of due) e.nextAt = now + leaseMs;
-    return due.map((e) => structuredClone({ ...e, nextAt: now }));
+    for (const [id] of due) this.leases.set(id, now + leaseMs);
+    return due.map(([, e]) => structuredClone(e));
+  }
+
+  releaseClaims(): void {
+    this.leases.clear();
   }
 
   update(entry: OutboxEntry): void {
-    this.outbox.set(`${entry.key}\u0000${entry.writer}`, structuredClone(entry));
+    const id = `${entry.key}\u0000${entry.writer}`;
+    this.leases.delete(id);
+    this.outbox.set(id, structuredClone(entry));
   }
 
   entry(key: string, writer: string): OutboxEntry | undefined {
@@ -217,12 +231,14 @@ export class SqliteJournalStore implements JournalStore {
          VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (key, writer) DO NOTHING`,
       ),
       due: db.prepare(
-        "SELECT * FROM journal_outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?",
+        `SELECT * FROM journal_outbox WHERE status = 'pending' AND next_at <= ?
+           AND (leased_until IS NULL OR leased_until <= ?) ORDER BY next_at LIMIT ?`,
       ),
-      lease: db.prepare('UPDATE journal_outbox SET next_at = ? WHERE key = ? AND writer = ?'),
+      lease: db.prepare('UPDATE journal_outbox SET leased_until = ? WHERE key = ? AND writer = ?'),
+      release: db.prepare("UPDATE journal_outbox SET leased_until = NULL WHERE status = 'pending'"),
       update: db.prepare(
-        `UPDATE journal_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, crm_id = ?, done_at = ?
-         WHERE key = ? AND writer = ?`,
+        `UPDATE journal_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, crm_id = ?, done_at = ?,
+           leased_until = NULL WHERE key = ? AND writer = ?`,
       ),
       entry: db.prepare('SELECT * FROM journal_outbox WHERE key = ? AND writer = ?'),
       stats: db.prepare(
@@ -269,10 +285,14 @@ export class SqliteJournalStore implements JournalStore {
 
   claimDue(now: number, limit: number, leaseMs: number): OutboxEntry[] {
     return this.db.transaction(() => {
-      const rows = (this.sql.due.all(now, limit) as OutboxRow[]).map(fromRow);
+      const rows = (this.sql.due.all(now, now, limit) as OutboxRow[]).map(fromRow);
       for (const e of rows) this.sql.lease.run(now + leaseMs, e.key, e.writer);
       return rows;
     })();
+  }
+
+  releaseClaims(): void {
+    this.sql.release.run();
   }
 
   update(e: OutboxEntry): void {

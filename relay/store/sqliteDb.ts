@@ -38,7 +38,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE journal_events (call_id TEXT NOT NULL, event_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (call_id, event_id)) WITHOUT ROWID;
    CREATE TABLE journal_outbox (key TEXT NOT NULL, writer TEXT NOT NULL, call_id TEXT NOT NULL, json TEXT NOT NULL,
      status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT,
-     crm_id TEXT, created_at INTEGER NOT NULL, done_at INTEGER, PRIMARY KEY (key, writer)) WITHOUT ROWID;
+     crm_id TEXT, created_at INTEGER NOT NULL, done_at INTEGER, leased_until INTEGER, PRIMARY KEY (key, writer)) WITHOUT ROWID;
    CREATE INDEX journal_outbox_due ON journal_outbox (next_at) WHERE status = 'pending';
    CREATE INDEX journal_outbox_call ON journal_outbox (call_id);
    CREATE INDEX journal_outbox_created ON journal_outbox (created_at);`,

@@ -58,6 +58,8 @@ describe('call journal across a crash and a failing CRM', () => {
       10_000,
       'the records queued',
     );
+    // Killed mid-write: the records were claimed and a request to the CRM is under way.
+    await until(() => fake.held > 0, 10_000, 'a write under way');
     await first.kill('SIGKILL');
     expect(fake.created, 'nothing written before the crash').toEqual([]);
 
