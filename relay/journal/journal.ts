@@ -33,7 +33,7 @@ const BATCH = 20;
 const ENDING = new Set<CallEvent['state']>(['hangup', 'missed', 'busy']);
 /**
  * A claimed record is another instance's to take again after this long (a write takes ≤ 30 s). A
- * single relay on its SQLite file gives its claims back when it starts.
+ * relay alone on its store file gives its claims back when it starts.
  */
 const LEASE_MS = 60_000;
 const KEEP_DONE_MS = 7 * 86_400_000;
