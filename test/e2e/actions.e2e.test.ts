@@ -184,17 +184,18 @@ describe('a number several contacts share', () => {
 describe('the keypress map and unknown callers', () => {
   it('maps keypress 4 to a CRM search by the national number', async () => {
     expect(await popFor({ callId: 'K4', state: 'answered', callerId: '05334979714', keypress: '4' })).toBe(
-      '/index.php?module=Contacts&view=List&search_params=[[["mobile","c","0533 497 97 14"]]]',
+      // Every phone field, for the national tail or the digits: found however the number was typed.
+      '/index.php?module=Contacts&view=List&search_params=[[],[["mobile","c","497 97 14"],["mobile","c","5334979714"],["phone","c","497 97 14"],["phone","c","5334979714"],["homephone","c","497 97 14"],["homephone","c","5334979714"],["otherphone","c","497 97 14"],["otherphone","c","5334979714"]]]',
     );
   });
 
   it('gives an unknown caller a new contact pre-filled with the number, or a search', async () => {
     expect(await popFor({ callId: 'U1', state: 'answered', callerId: '05320000000', keypress: '2' })).toBe(
-      '/index.php?module=Contacts&view=Edit&mobile=+905320000000',
+      '/index.php?module=Contacts&view=Edit&mobile=0532 000 00 00',
     );
     await useSettings({ unknownAction: 'search' });
     expect(await popFor({ callId: 'U2', state: 'answered', callerId: '05320000001', keypress: '1' })).toBe(
-      '/index.php?module=Contacts&view=List&search_params=[[["mobile","c","0532 000 00 01"]]]',
+      '/index.php?module=Contacts&view=List&search_params=[[],[["mobile","c","000 00 01"],["mobile","c","5320000001"],["phone","c","000 00 01"],["phone","c","5320000001"],["homephone","c","000 00 01"],["homephone","c","5320000001"],["otherphone","c","000 00 01"],["otherphone","c","5320000001"]]]',
     );
     await closeCrmTabs();
   });
