@@ -86,6 +86,8 @@ export interface WorkerDeps {
   };
   log?: Pick<Console, 'info' | 'warn'>;
   now?: () => Date;
+  /** The keep-alive alarm's period (minutes): it reconnects a background the browser stopped. */
+  keepAliveMinutes?: number;
 }
 
 const KEEPALIVE_ALARM = 'keepalive';
@@ -148,9 +150,11 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   async function ensureAlarms(settings: Settings): Promise<void> {
-    // 30 s is the shortest period Chrome allows; it revives a worker the browser stopped.
-    if (!(await browser.alarms.get(KEEPALIVE_ALARM)))
-      await browser.alarms.create(KEEPALIVE_ALARM, { periodInMinutes: 0.5 });
+    // It revives a worker the browser stopped (30 s is the shortest period Chrome allows), and
+    // wakes a Firefox event page the browser unloaded although its socket was open.
+    const keepAlive = deps.keepAliveMinutes ?? 0.5;
+    if ((await browser.alarms.get(KEEPALIVE_ALARM))?.periodInMinutes !== keepAlive)
+      await browser.alarms.create(KEEPALIVE_ALARM, { periodInMinutes: keepAlive });
     // Re-created only when the admin changed the interval, so a restart does not postpone it.
     const sync = await browser.alarms.get(SYNC_ALARM);
     const minutes = settings.contactSyncMinutes;

@@ -46,7 +46,11 @@ function fakeBrowser() {
     storage: { local: area(), session: area(), managed: area(), onChanged: event() },
     notifications: { onClicked: event(), onClosed: event() },
   };
-  return { browser, fireAlarm: (name: string) => Promise.all(onAlarm.listeners.map((fn) => fn({ name }))) };
+  return {
+    browser,
+    alarms,
+    fireAlarm: (name: string) => Promise.all(onAlarm.listeners.map((fn) => fn({ name }))),
+  };
 }
 
 function deps(browser: WorkerBrowser, openDbFn: WorkerDeps['openDb']): WorkerDeps {
@@ -94,6 +98,20 @@ describe('the worker', () => {
     await expect(worker.boot()).resolves.toMatchObject({ connection: null });
     expect(opens).toBe(2);
     expect((await worker.handlers['status.get'](undefined)).connection.state).toBe('unconfigured');
+  });
+
+  it('keeps the keep-alive alarm at the period it is given (30 s by default), without re-creating it', async () => {
+    const { browser, alarms } = fakeBrowser();
+    const db = () => openDb(`test-${randomUUID()}`);
+    await createWorker(deps(browser, db)).boot();
+    expect(alarms.get('keepalive')).toEqual({ periodInMinutes: 0.5 });
+    // A Firefox event page asks for a shorter period: the alarm from before is replaced.
+    await createWorker({ ...deps(browser, db), keepAliveMinutes: 0.25 }).boot();
+    expect(alarms.get('keepalive')).toEqual({ periodInMinutes: 0.25 });
+    // A restart with the same period keeps the alarm (re-creating it would postpone its next tick).
+    const kept = alarms.get('keepalive');
+    await createWorker({ ...deps(browser, db), keepAliveMinutes: 0.25 }).boot();
+    expect(alarms.get('keepalive'), 'the same alarm object').toBe(kept);
   });
 
   it('registers every listener before its first await', () => {
