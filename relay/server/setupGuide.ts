@@ -34,6 +34,8 @@ export function setupGuide(info: SetupInfo): string {
     '',
     `1. Load the extension from ${info.distDir}${info.distBuilt ? '' : ' (not built yet: run `npm run build:extension`)'}`,
     '   chrome://extensions → Developer mode → Load unpacked → choose that folder.',
+    '   Firefox: about:debugging → This Firefox → Load Temporary Add-on → the manifest.json in',
+    `   ${info.distDir.replace(/dist\/?$/, 'dist-firefox')}`,
   ];
   if (info.settingsFile) {
     lines.push('2. Open the extension’s options page → Import settings → choose', `   ${info.settingsFile}`);
