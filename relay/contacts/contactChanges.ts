@@ -12,6 +12,7 @@ import {
   type FeedHistory,
   type HistoryState,
   readCursor,
+  replaceAll,
   resetPage,
   type Sweep,
   writeCursor,
@@ -95,11 +96,7 @@ export class ContactHistory implements FeedHistory {
   }
 
   apply(contacts: readonly Contact[]): ChangeCount {
-    const sweep = this.sweep('');
-    const count = this.applyChanges(contacts, [], true);
-    sweep.keep(contacts.map((c) => c.id));
-    const swept = sweep.finish();
-    return { upserted: count.upserted, removed: count.removed + swept.removed };
+    return replaceAll(this, contacts);
   }
 
   applyChanges(upserts: readonly Contact[], deletedIds: readonly string[], more = false): ChangeCount {

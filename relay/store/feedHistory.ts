@@ -120,3 +120,12 @@ export function contentHash(c: Contact): number {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+/** `apply` for every home: the contacts as one change, then a sweep of every id not among them. */
+export function replaceAll(history: FeedHistory, contacts: readonly Contact[]): ChangeCount {
+  const sweep = history.sweep('');
+  const count = history.applyChanges(contacts, [], true);
+  sweep.keep(contacts.map((c) => c.id));
+  const swept = sweep.finish();
+  return { upserted: count.upserted, removed: count.removed + swept.removed };
+}
